@@ -1,0 +1,112 @@
+//! The per-API generator config: what the spec cannot say about the crate.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// How to generate one API's crate (the `generate:` section of `specs/<api>/api.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// The generated package's name, e.g. `sophos-factory`.
+    pub crate_name: String,
+    /// The generated package's version.
+    pub version: String,
+    /// One line for the package's `description`.
+    pub description: String,
+    /// What the runtime does for this API.
+    #[serde(default)]
+    pub client: ClientConfig,
+    /// How list operations page, if they do.
+    #[serde(default)]
+    pub pagination: Option<PaginationConfig>,
+    /// Operations whose bodies are partial updates (omitted = keep, `null` = unset).
+    #[serde(default)]
+    pub partial_updates: PartialUpdates,
+    /// Array query parameters, by name, whose wire style differs from what the spec
+    /// declares (for example because the vendor's own client sends them comma-joined).
+    #[serde(default)]
+    pub array_style_overrides: BTreeMap<String, ArrayStyleConfig>,
+}
+
+/// Runtime settings named in the generated client.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// The base URL used when the caller gives none; defaults to the spec's first server.
+    #[serde(default)]
+    pub default_base_url: Option<String>,
+    /// The vendor error body format, a variant of the runtime's `ErrorFormat`.
+    #[serde(default)]
+    pub error_format: ErrorFormatConfig,
+    /// Runtime items re-exported from the crate root, e.g. `sophos_factory::Region`.
+    #[serde(default)]
+    pub reexports: Vec<String>,
+    /// How the crate-level example authenticates.
+    #[serde(default)]
+    pub auth_example: AuthExample,
+}
+
+/// The runtime's error body formats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorFormatConfig {
+    /// No vendor-specific shape.
+    #[default]
+    Generic,
+    /// `{status, errors: [{code, message}]}`.
+    SophosFactory,
+}
+
+/// The credentials shown in the generated crate's example.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthExample {
+    /// `Auth::bearer(token)`.
+    #[default]
+    Bearer,
+    /// `Auth::basic(user, password)`.
+    Basic,
+    /// No credentials.
+    None,
+}
+
+/// Which pagination convention the API's list operations follow (`style: ...`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case", tag = "style")]
+pub enum PaginationConfig {
+    /// `limit` + `offset` query parameters and a response object with one array.
+    LimitOffset {
+        /// The page-size parameter.
+        limit: String,
+        /// The offset parameter.
+        offset: String,
+        /// The page size when the caller sets none and the spec declares no maximum.
+        default_page_size: u64,
+    },
+}
+
+/// Selects the operations whose request bodies are partial updates.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartialUpdates {
+    /// operationId prefixes, e.g. `update`.
+    #[serde(default)]
+    pub operation_id_prefixes: Vec<String>,
+}
+
+impl PartialUpdates {
+    pub(crate) fn applies_to(&self, operation_id: &str) -> bool {
+        self.operation_id_prefixes.iter().any(|prefix| operation_id.starts_with(prefix.as_str()))
+    }
+}
+
+/// Array query parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrayStyleConfig {
+    /// `a=1&a=2`.
+    Repeat,
+    /// `a=1,2`.
+    Comma,
+}

@@ -1,0 +1,137 @@
+//! Load: spec bytes (JSON or YAML) into the openapiv3 document model.
+
+use openapiv3::OpenAPI;
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Pointer, SpecError, SpecResult};
+use crate::locate::locate;
+
+/// A parsed spec and the hash of its bytes.
+pub(crate) struct Loaded {
+    pub(crate) document: OpenAPI,
+    pub(crate) sha256: String,
+}
+
+/// Just enough of a document to tell which specification version it follows.
+#[derive(Deserialize)]
+struct VersionProbe {
+    openapi: Option<serde_json::Value>,
+    swagger: Option<serde_json::Value>,
+}
+
+/// Parses `bytes`; `file_name` decides JSON or YAML by extension, else by content.
+pub(crate) fn load(file_name: &str, bytes: &[u8]) -> SpecResult<Loaded> {
+    let sha256 = sha256_hex(bytes);
+    let document = if is_json(file_name, bytes) { parse_json(bytes)? } else { parse_yaml(bytes)? };
+    Ok(Loaded { document, sha256 })
+}
+
+/// The lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn is_json(file_name: &str, bytes: &[u8]) -> bool {
+    if file_name.ends_with(".json") {
+        return true;
+    }
+    if file_name.ends_with(".yaml") || file_name.ends_with(".yml") {
+        return false;
+    }
+    bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{')
+}
+
+fn parse_json(bytes: &[u8]) -> SpecResult<OpenAPI> {
+    let probe: VersionProbe = serde_json::from_slice(bytes)
+        .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
+    check_version(&probe)?;
+    // The fast path reads the bytes once; only a failing document is read again as a tree.
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let document: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+        locate(&document, path_error(error))
+    })
+}
+
+fn parse_yaml(bytes: &[u8]) -> SpecResult<OpenAPI> {
+    let document: Value = serde_yaml::from_slice(bytes)
+        .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
+    let probe = VersionProbe::deserialize(&document).map_err(|error| SpecError::new(&Pointer::root(), error.to_string()))?;
+    check_version(&probe)?;
+    serde_path_to_error::deserialize(&document).map_err(|error| locate(&document, path_error(error)))
+}
+
+fn check_version(probe: &VersionProbe) -> SpecResult<()> {
+    let version_pointer = Pointer::root().join("openapi");
+    if probe.swagger.is_some() {
+        return Err(SpecError::new(
+            &Pointer::root().join("swagger"),
+            "Swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0",
+        ));
+    }
+    match &probe.openapi {
+        None => {
+            Err(SpecError::new(&version_pointer, "missing `openapi` version field; this is not an OpenAPI document"))
+        }
+        Some(serde_json::Value::String(version)) if version.starts_with("3.0") => Ok(()),
+        Some(serde_json::Value::String(version)) if version.starts_with("3.1") => Err(SpecError::new(
+            &version_pointer,
+            format!("OpenAPI {version} is not supported; only OpenAPI 3.0.x documents are"),
+        )),
+        Some(other) => {
+            Err(SpecError::new(&version_pointer, format!("unsupported OpenAPI version {other}; expected 3.0.x")))
+        }
+    }
+}
+
+/// Turns a serde path (`paths./pets.get`) into a JSON pointer (`/paths/~1pets/get`).
+fn path_error<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> SpecError {
+    let mut pointer = Pointer::root();
+    for segment in error.path().iter() {
+        pointer = match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+            serde_path_to_error::Segment::Map { key } => pointer.join(key),
+            serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+            serde_path_to_error::Segment::Unknown => pointer.join("?"),
+        };
+    }
+    SpecError::new(&pointer, format!("not a valid OpenAPI 3.0 document here: {}", error.inner()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(file: &str, text: &str) -> String {
+        let error = load(file, text.as_bytes()).err().expect("should fail");
+        format!("{}: {}", error.pointer, error.message)
+    }
+
+    #[test]
+    fn unsupported_versions_are_named() {
+        assert!(error_of("a.json", r#"{"swagger":"2.0"}"#).contains("Swagger 2.0"));
+        assert!(error_of("a.yaml", "openapi: 3.1.0\n").starts_with("/openapi: OpenAPI 3.1.0 is not supported"));
+        assert!(error_of("a.json", r#"{"info":{}}"#).contains("missing `openapi`"));
+    }
+
+    #[test]
+    fn structural_errors_carry_a_pointer() {
+        let text = r#"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":7}}}}}}"#;
+        let message = error_of("a.json", text);
+        assert!(message.starts_with("/paths/~1a/get/responses/200: "), "{message}");
+        let yaml = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              schema: {type: object, properties: {x: {type: object, required: true}}}\n";
+        let message = error_of("a.yaml", yaml);
+        assert!(
+            message.starts_with("/paths/~1a/get/responses/200/content/application~1json/schema/properties/x: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_say_so() {
+        assert!(error_of("a.json", "{").contains("not valid JSON"));
+        assert!(error_of("a.yaml", "openapi: [").contains("not valid YAML"));
+    }
+}

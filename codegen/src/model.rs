@@ -1,0 +1,322 @@
+//! The model: the types and operations of one client, independent of Rust syntax.
+//!
+//! Built from the spec by [`crate::types`] and [`crate::operations`], consumed by
+//! [`crate::render`] (the crate's files) and [`crate::surface`] (the API summary).
+
+/// Everything the renderer needs to write a crate.
+#[derive(Debug)]
+pub(crate) struct Model {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) spec_version: String,
+    pub(crate) default_base_url: Option<String>,
+    pub(crate) types: Vec<TypeDef>,
+    pub(crate) operations: Vec<Operation>,
+}
+
+/// Which generated file an item goes to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum FileKey {
+    /// `src/types/<module>.rs`: one component schema with its variants and inline parts.
+    Component(String),
+    /// `src/operations/<module>.rs`: the operations of one tag with their own types.
+    Operations(String),
+}
+
+/// A named type.
+#[derive(Debug)]
+pub(crate) struct TypeDef {
+    pub(crate) name: String,
+    pub(crate) docs: String,
+    pub(crate) file: FileKey,
+    pub(crate) kind: TypeKind,
+}
+
+#[derive(Debug)]
+pub(crate) enum TypeKind {
+    Struct(Struct),
+    /// A string enum that keeps values it does not know.
+    Enum(StringEnum),
+    /// A `oneOf`/`anyOf` of differently shaped values.
+    Union(Union),
+    /// `pub type Name = ...;`
+    Alias(TypeRef),
+    /// The success bodies of an operation that has several.
+    Responses(StatusEnum),
+    /// The documented error bodies of an operation that has several kinds.
+    Errors(StatusEnum),
+}
+
+#[derive(Debug)]
+pub(crate) struct Struct {
+    pub(crate) fields: Vec<Field>,
+    /// `additionalProperties` next to declared properties: a flattened map of this value type.
+    pub(crate) additional: Option<TypeRef>,
+    /// Serialized with serde (false for parameter structs, which are never on the wire as one value).
+    pub(crate) serde: bool,
+}
+
+impl Struct {
+    /// Whether `Default` can be derived: nothing is required.
+    pub(crate) fn all_optional(&self) -> bool {
+        self.fields.iter().all(|field| matches!(field.presence, Presence::Optional | Presence::Patch))
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub(crate) name: String,
+    pub(crate) wire: String,
+    pub(crate) ty: TypeRef,
+    pub(crate) presence: Presence,
+    pub(crate) docs: String,
+    /// Held in a `Box` because the field's type contains its owner.
+    pub(crate) boxed: bool,
+}
+
+/// How a field's absence and `null` are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, sent as `null`.
+    RequiredNullable,
+    /// May be absent: `Option<T>`, not sent when `None`.
+    Optional,
+    /// A partial-update field: `Patch<T>` (leave, unset or set).
+    Patch,
+}
+
+#[derive(Debug)]
+pub(crate) struct StringEnum {
+    pub(crate) variants: Vec<EnumVariant>,
+    /// The variant holding any other value, e.g. `Unknown(String)`.
+    pub(crate) catch_all: String,
+    pub(crate) catch_all_docs: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct EnumVariant {
+    pub(crate) name: String,
+    pub(crate) value: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Union {
+    pub(crate) variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug)]
+pub(crate) struct UnionVariant {
+    pub(crate) name: String,
+    pub(crate) ty: TypeRef,
+    pub(crate) shape: Shape,
+    pub(crate) docs: String,
+    pub(crate) boxed: bool,
+}
+
+/// The JSON a union variant accepts (mirrors the runtime's `union::Shape`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Shape {
+    Object { fields: Vec<String>, required: Vec<String> },
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Any,
+}
+
+/// One variant per documented status.
+#[derive(Debug)]
+pub(crate) struct StatusEnum {
+    pub(crate) variants: Vec<StatusVariant>,
+}
+
+#[derive(Debug)]
+pub(crate) struct StatusVariant {
+    pub(crate) name: String,
+    pub(crate) status: StatusMatch,
+    pub(crate) body: Option<TypeRef>,
+    pub(crate) docs: String,
+}
+
+/// A response key: one status, a class such as `4XX`, or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusMatch {
+    Code(u16),
+    Class(u16),
+    Default,
+}
+
+impl StatusMatch {
+    pub(crate) fn label(self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Class(class) => format!("{class}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+}
+
+/// A reference to a type, as written in a field or signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary keys and values.
+    JsonObject,
+    Vec(Box<TypeRef>),
+    /// A JSON object whose values all have one type.
+    Map(Box<TypeRef>),
+    Named(String),
+}
+
+impl TypeRef {
+    /// The named type this reference holds by value (through no `Vec` or map).
+    pub(crate) fn by_value_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// One API operation: one method on the client.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The operationId (or the stable name made up for an operation without one).
+    pub(crate) id: String,
+    pub(crate) method_name: String,
+    pub(crate) http_method: String,
+    pub(crate) path: String,
+    pub(crate) file: FileKey,
+    pub(crate) summary: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) deprecated: bool,
+    /// Required parameters, in signature order.
+    pub(crate) required_params: Vec<Param>,
+    /// Optional parameters, fields of the parameter struct.
+    pub(crate) optional_params: Vec<Param>,
+    /// The parameter struct's name, when there are optional parameters.
+    pub(crate) params_struct: Option<String>,
+    pub(crate) body: Option<Body>,
+    pub(crate) success: Success,
+    pub(crate) errors: Vec<DocumentedError>,
+    /// The enum of documented error bodies, when there are several kinds.
+    pub(crate) errors_enum: Option<String>,
+    pub(crate) pagination: Option<Pagination>,
+    /// Notes for the docs: what the generator could not express and did instead.
+    pub(crate) notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+impl ParamLocation {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub(crate) name: String,
+    pub(crate) wire: String,
+    pub(crate) location: ParamLocation,
+    pub(crate) ty: TypeRef,
+    pub(crate) encoding: ParamEncoding,
+    /// The declared `maximum` (a page size limit, for instance).
+    pub(crate) maximum: Option<u64>,
+    pub(crate) docs: String,
+}
+
+/// How a parameter value becomes text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamEncoding {
+    /// A scalar or string enum.
+    Plain,
+    /// An array, in this wire style.
+    Array(ArrayStyle),
+    /// An object, as compact JSON.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArrayStyle {
+    Repeat,
+    Comma,
+    Space,
+    Pipe,
+}
+
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub(crate) ty: BodyType,
+    /// The request body's own description.
+    pub(crate) docs: Option<String>,
+}
+
+/// How a request or response body is encoded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum BodyType {
+    /// JSON under this media type.
+    Json { ty: TypeRef, media_type: String },
+    /// `application/x-www-form-urlencoded` from this type.
+    Form(TypeRef),
+    /// Text (`text/*`).
+    Text(String),
+    /// Bytes under this media type, for anything the generator does not decode.
+    Bytes(String),
+}
+
+#[derive(Debug)]
+pub(crate) enum Success {
+    /// No documented body.
+    Empty,
+    One(BodyType),
+    /// Several success bodies: an enum decoded by status.
+    Several {
+        type_name: String,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct DocumentedError {
+    pub(crate) status: StatusMatch,
+    pub(crate) description: String,
+    pub(crate) body: Option<TypeRef>,
+}
+
+/// How a list operation pages (mirrors the runtime's `PageStyle`).
+#[derive(Debug)]
+pub(crate) struct Pagination {
+    pub(crate) method_name: String,
+    pub(crate) style: PageStyle,
+    /// The list response's Rust type, which implements `Paginated`.
+    pub(crate) response_type: String,
+    pub(crate) items_field: String,
+    pub(crate) items_presence: Presence,
+    pub(crate) item_type: TypeRef,
+}
+
+#[derive(Debug)]
+pub(crate) enum PageStyle {
+    LimitOffset { limit: String, offset: String, page_size: u64 },
+}

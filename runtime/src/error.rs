@@ -1,0 +1,268 @@
+//! The one error type every generated client returns.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::error_body::{ErrorFormat, VendorError};
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Header names a server may use to identify a request in its logs.
+const REQUEST_ID_HEADERS: &[&str] =
+    &["x-request-id", "x-amzn-requestid", "x-amz-request-id", "request-id", "x-correlation-id", "trackingid"];
+
+/// How many characters of a body an error message quotes.
+const EXCERPT_CHARS: usize = 300;
+
+/// Everything that can go wrong calling an API.
+///
+/// Every variant names the operation (the spec's operationId). Use [`Error::status`]
+/// and [`Error::is_retryable`] rather than matching when that is all you need.
+///
+/// ```
+/// # async fn demo(result: secgen_runtime::Result<()>) {
+/// match result {
+///     Ok(()) => {}
+///     Err(error) if error.status().map(|s| s.as_u16()) == Some(404) => println!("not there"),
+///     Err(error) => eprintln!("{error}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be sent, or the response could not be read.
+    #[error("{operation}: request failed: {source}")]
+    Transport {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No complete response arrived within the configured timeout.
+    #[error("{operation}: no response within {timeout:?}")]
+    Timeout {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The timeout that was exceeded.
+        timeout: Duration,
+    },
+    /// The server answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The response had a success status but its body is not what the spec describes.
+    #[error("{operation}: could not decode the {status} response: {message}; body: {excerpt}")]
+    Decode {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// What did not match, with the JSON path where it was found.
+        message: String,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The request could not be built (a body that does not encode, a bad header value).
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The operation that failed.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The client configuration is unusable (for example a malformed base URL).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(error) => Some(error.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The operation (operationId) this error belongs to.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::InvalidRequest { operation, .. } => Some(operation),
+            Error::Api(error) => Some(error.operation),
+            Error::Config(_) => None,
+        }
+    }
+
+    /// The API error, when the server answered with an error status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The vendor's parsed error body, when there is one.
+    pub fn vendor_error(&self) -> Option<&VendorError> {
+        self.api_error().and_then(ApiError::vendor_error)
+    }
+
+    /// Whether sending the same request again may succeed: timeouts, connection
+    /// failures, 429 and the transient 5xx statuses (502, 503, 504).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => source.is_connect() || source.is_timeout() || source.is_request(),
+            Error::Api(error) => is_retryable_status(error.status),
+            Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Config(_) => false,
+        }
+    }
+
+    pub(crate) fn decode(operation: &'static str, status: StatusCode, message: String, body: &[u8]) -> Self {
+        Error::Decode { operation, status, message, excerpt: excerpt(body) }
+    }
+}
+
+/// 429 and the 5xx statuses that mean "try again".
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// An error status from the server, with its body parsed and kept.
+pub struct ApiError {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    vendor: Option<VendorError>,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        format: ErrorFormat,
+    ) -> Self {
+        let vendor = VendorError::parse(format, &body);
+        Self { operation, status, headers, body, vendor }
+    }
+
+    /// The operation (operationId) that failed.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw response body, whatever its shape.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body parsed as the vendor's error format, if it has that shape.
+    pub fn vendor_error(&self) -> Option<&VendorError> {
+        self.vendor.as_ref()
+    }
+
+    /// The body decoded as any type, for error schemas an operation documents.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The server's request id, from a request-id header or the vendor body.
+    pub fn request_id(&self) -> Option<&str> {
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| self.headers.get(*name).and_then(|value| value.to_str().ok()))
+            .or_else(|| self.vendor.as_ref().and_then(VendorError::request_id))
+    }
+
+    /// The start of the body, as text.
+    pub fn excerpt(&self) -> String {
+        excerpt(&self.body)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        if let Some(summary) = self.vendor.as_ref().and_then(VendorError::summary) {
+            write!(f, ": {summary}")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        write!(f, "; body: {}", self.excerpt())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    /// Header values are left out: response headers may carry cookies.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id())
+            .field("vendor", &self.vendor)
+            .field("body", &self.excerpt())
+            .finish()
+    }
+}
+
+/// The first [`EXCERPT_CHARS`] characters of a body, lossily decoded.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    if out.trim().is_empty() { "(empty)".to_owned() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_and_char_safe() {
+        let body = "é".repeat(1000);
+        let text = excerpt(body.as_bytes());
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
+        assert!(text.ends_with('…'));
+        assert_eq!(excerpt(b""), "(empty)");
+    }
+
+    #[test]
+    fn api_error_names_operation_status_vendor_message_and_request_id() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req-1".parse().unwrap());
+        let body =
+            Bytes::from_static(br#"{"status":404,"errors":[{"code":"not_found","message":"Pipeline not found"}]}"#);
+        let error = ApiError::new("getPipeline", StatusCode::NOT_FOUND, headers, body, ErrorFormat::SophosFactory);
+        let text = error.to_string();
+        assert!(
+            text.starts_with("getPipeline: HTTP 404 Not Found: not_found: Pipeline not found (request id req-1)"),
+            "{text}"
+        );
+    }
+}

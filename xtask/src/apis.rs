@@ -1,0 +1,91 @@
+//! The APIs of the workspace: `specs/<api>/api.yaml`, each a spec source plus
+//! the generator config.
+
+use std::fs;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use secgen_codegen::ApiConfig;
+use serde::Deserialize;
+
+use crate::workspace;
+
+/// One API: where its spec comes from and how its crate is generated.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The folder name under `specs/`, e.g. `sophos-factory`.
+    pub name: String,
+    /// `specs/<name>/`.
+    pub dir: PathBuf,
+    pub source: Source,
+    pub config: ApiConfig,
+}
+
+/// Where a spec comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Source {
+    /// A hand-written spec in the API's folder.
+    File(String),
+    /// A vendor spec fetched into the cache and pinned by `spec.lock`.
+    Fetch {
+        /// Where the vendor serves it.
+        url: String,
+        /// Its path inside a `SPEC_MIRROR` folder.
+        mirror_path: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiFile {
+    #[serde(with = "serde_yaml::with::singleton_map")]
+    source: Source,
+    generate: ApiConfig,
+}
+
+impl Api {
+    /// The generated crate's folder.
+    pub fn crate_dir(&self) -> PathBuf {
+        workspace::generated_dir().join(&self.config.crate_name)
+    }
+
+    /// The lock file pinning a fetched spec.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join("spec.lock")
+    }
+}
+
+/// Every API, sorted by name.
+pub fn all() -> Result<Vec<Api>> {
+    let mut apis = Vec::new();
+    for entry in fs::read_dir(workspace::specs_dir()).context("reading specs/")? {
+        let dir = entry?.path();
+        if dir.join("api.yaml").is_file() {
+            apis.push(load(&dir)?);
+        }
+    }
+    apis.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(apis)
+}
+
+/// The APIs a command names (`None`: all of them).
+pub fn selected(name: Option<&str>) -> Result<Vec<Api>> {
+    let apis = all()?;
+    match name {
+        None => Ok(apis),
+        Some(name) => match apis.into_iter().find(|api| api.name == name) {
+            Some(api) => Ok(vec![api]),
+            None => bail!("no API `{name}`: expected a folder specs/{name}/ with an api.yaml"),
+        },
+    }
+}
+
+fn load(dir: &std::path::Path) -> Result<Api> {
+    let path = dir.join("api.yaml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", workspace::display(&path)))?;
+    let file: ApiFile =
+        serde_yaml::from_str(&text).with_context(|| format!("{}: invalid API config", workspace::display(&path)))?;
+    let name = dir.file_name().and_then(|name| name.to_str()).context("API folder name is not UTF-8")?.to_owned();
+    Ok(Api { name, dir: dir.to_path_buf(), source: file.source, config: file.generate })
+}

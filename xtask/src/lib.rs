@@ -1,0 +1,7 @@
+//! The workspace's commands, as a library so tests can run them too.
+
+pub mod apis;
+pub mod check;
+pub mod regen;
+pub mod spec_source;
+pub mod workspace;

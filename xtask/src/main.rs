@@ -1,0 +1,74 @@
+//! `cargo xtask <command>`: the commands people run in this workspace.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use xtask::{apis, check, regen, spec_source};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  regen [API]                      regenerate generated/ from specs/ (all APIs, or one)
+  fetch API [--from PATH|URL]      download a vendor spec into the cache and update its spec.lock
+  check                            fail if generated/ is not what regen writes, or a cached spec
+                                   does not match its lock
+
+environment:
+  SPEC_MIRROR=DIR                  read fetched specs from DIR (laid out like ../shared/specs)
+                                   instead of the network
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["regen"] => regen_all(None),
+        ["regen", api] => regen_all(Some(api)),
+        ["fetch", api] => fetch(api, None),
+        ["fetch", api, "--from", from] => fetch(api, Some(from)),
+        ["check"] => check(),
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
+    }
+}
+
+fn regen_all(api: Option<&str>) -> Result<ExitCode> {
+    for api in apis::selected(api)? {
+        regen::regen(&api)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fetch(api: &str, from: Option<&str>) -> Result<ExitCode> {
+    let api = apis::selected(Some(api))?.remove(0);
+    let lock = spec_source::fetch(&api, from)?;
+    eprintln!("{}: fetched {} bytes, sha256 {} (from {})", api.name, lock.size, lock.sha256, lock.source);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check() -> Result<ExitCode> {
+    let problems = check::problems(&apis::all()?)?;
+    if problems.is_empty() {
+        eprintln!("generated/ is current and every cached spec matches its lock");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    eprintln!("{} problem(s); run `cargo xtask regen` (or `cargo xtask fetch <api>`)", problems.len());
+    Ok(ExitCode::FAILURE)
+}
