@@ -23,6 +23,7 @@ mod operations;
 mod render;
 mod resolve;
 mod schema_view;
+mod surface;
 mod types;
 
 use std::collections::BTreeMap;
@@ -32,6 +33,10 @@ pub use config::{
 };
 pub use error::Error;
 pub use load::sha256_hex;
+pub use surface::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
+
+/// The surface summary's path in a generated crate.
+pub const SURFACE_FILE: &str = "api-surface.txt";
 
 /// The files of one generated crate, by path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +45,8 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
     /// The SHA-256 of the spec bytes, as named in every file's first line.
     pub spec_sha256: String,
+    /// The crate's public surface (also written as `api-surface.txt`).
+    pub surface: Surface,
 }
 
 /// Generates the crate for the spec in `bytes` (read from `file_name`, which
@@ -48,12 +55,14 @@ pub fn generate(file_name: &str, bytes: &[u8], config: &ApiConfig) -> Result<Gen
     let loaded = load::load(file_name, bytes).map_err(|error| error.in_file(file_name))?;
     let model = build_model(&loaded.document, config).map_err(|error| error.in_file(file_name))?;
     let provenance = render::Provenance { spec_file: file_name, sha256: &loaded.sha256 };
-    let files = render::render(&model, config, &provenance).map_err(|message| Error {
+    let mut files = render::render(&model, config, &provenance).map_err(|message| Error {
         file: file_name.to_owned(),
         pointer: String::new(),
         message,
     })?;
-    Ok(GeneratedCrate { files, spec_sha256: loaded.sha256 })
+    let surface = Surface::of(&model);
+    files.insert(SURFACE_FILE.to_owned(), surface.render(&config.crate_name));
+    Ok(GeneratedCrate { files, spec_sha256: loaded.sha256, surface })
 }
 
 fn build_model(document: &openapiv3::OpenAPI, config: &ApiConfig) -> error::SpecResult<model::Model> {

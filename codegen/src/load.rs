@@ -56,11 +56,16 @@ fn parse_json(bytes: &[u8]) -> SpecResult<OpenAPI> {
 }
 
 fn parse_yaml(bytes: &[u8]) -> SpecResult<OpenAPI> {
-    let document: Value = serde_yaml::from_slice(bytes)
+    let probe: VersionProbe = serde_yaml::from_slice(bytes)
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
-    let probe = VersionProbe::deserialize(&document).map_err(|error| SpecError::new(&Pointer::root(), error.to_string()))?;
     check_version(&probe)?;
-    serde_path_to_error::deserialize(&document).map_err(|error| locate(&document, path_error(error)))
+    // Straight into the model: a detour through `serde_json::Value` would sort
+    // every map and lose the spec's property order.
+    let deserializer = serde_yaml::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let document: Value = serde_yaml::from_slice(bytes).unwrap_or(Value::Null);
+        locate(&document, path_error(error))
+    })
 }
 
 fn check_version(probe: &VersionProbe) -> SpecResult<()> {

@@ -67,7 +67,9 @@ fn children(value: &Value, kind: Kind) -> Vec<Child<'_>> {
             single(map, "requestBody", Kind::RequestBody, &mut out);
             single(map, "responses", Kind::Responses, &mut out);
         }
-        Kind::Responses => out.extend(map.iter().map(|(status, response)| (vec![status.clone()], response, Kind::Response))),
+        Kind::Responses => {
+            out.extend(map.iter().map(|(status, response)| (vec![status.clone()], response, Kind::Response)))
+        }
         Kind::Parameter => single(map, "schema", Kind::Schema, &mut out),
         Kind::RequestBody | Kind::Response => entries(map, "content", Kind::MediaType, &mut out),
         Kind::MediaType => single(map, "schema", Kind::Schema, &mut out),
@@ -109,7 +111,9 @@ fn entries<'v>(map: &'v Map<String, Value>, field: &str, kind: Kind, out: &mut V
 /// Every item of the array `field`.
 fn list<'v>(map: &'v Map<String, Value>, field: &str, kind: Kind, out: &mut Vec<Child<'v>>) {
     if let Some(Value::Array(items)) = map.get(field) {
-        out.extend(items.iter().enumerate().map(|(index, item)| (vec![field.to_owned(), index.to_string()], item, kind)));
+        out.extend(
+            items.iter().enumerate().map(|(index, item)| (vec![field.to_owned(), index.to_string()], item, kind)),
+        );
     }
 }
 

@@ -39,7 +39,9 @@ pub(crate) fn snake(raw: &str) -> String {
 /// `UpperCamelCase`: for types and enum variants.
 pub(crate) fn camel(raw: &str) -> String {
     let mut name = ascii_words(raw).to_upper_camel_case();
-    if name.is_empty() {
+    if raw.is_empty() {
+        name = "Empty".to_owned();
+    } else if name.is_empty() {
         name = "Value".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -162,7 +164,8 @@ mod tests {
         assert_eq!(camel("self"), "Self_");
         assert_eq!(snake("X-Tenant-ID"), "x_tenant_id");
         assert_eq!(snake("2fa"), "n2fa");
-        assert_eq!(camel(""), "Value");
+        assert_eq!(camel(""), "Empty");
+        assert_eq!(camel("+"), "Value");
         assert_eq!(camel("Cloud Infrastructure"), "CloudInfrastructure");
         assert_eq!(camel("latest_published"), "LatestPublished");
     }

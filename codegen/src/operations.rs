@@ -12,7 +12,7 @@ use crate::model::{
     ParamEncoding, ParamLocation, Presence, StatusEnum, StatusMatch, StatusVariant, Struct, Success, TypeDef, TypeKind,
     TypeRef,
 };
-use crate::naming::{Namespace, camel, snake};
+use crate::naming::{Case, Namespace, assign_names, camel, snake};
 use crate::resolve::SchemaRef;
 use crate::schema_view::View;
 use crate::types::{Site, TypeBuilder, Variant};
@@ -20,15 +20,48 @@ use crate::types::{Site, TypeBuilder, Variant};
 /// Client method names taken by the client itself or by common traits.
 const RESERVED_METHODS: &[&str] = &["builder", "api_client", "from", "clone", "fmt", "into", "eq"];
 
+/// One operation found in the document, before it is converted.
+struct Found<'a> {
+    path: &'a str,
+    method: &'a str,
+    operation: &'a openapiv3::Operation,
+    path_parameters: &'a [ReferenceOr<Parameter>],
+    pointer: Pointer,
+    id: String,
+}
+
 /// Converts every operation of the document, in document order.
 pub(crate) fn build<'a>(
     document: &'a OpenAPI,
     config: &ApiConfig,
     types: &mut TypeBuilder<'a>,
 ) -> SpecResult<Vec<Operation>> {
+    let found = find_operations(document)?;
+    // All method names at once, so an operationId that is already snake_case keeps
+    // its name whichever operation comes first.
     let mut methods = Namespace::with_reserved(RESERVED_METHODS);
+    let ids: Vec<&str> = found.iter().map(|entry| entry.id.as_str()).collect();
+    let method_names = assign_names(&ids, Case::Snake, &mut methods);
+    let mut operations = Vec::with_capacity(found.len());
+    for (entry, method_name) in found.into_iter().zip(method_names) {
+        let builder = OperationBuilder {
+            config,
+            types: &mut *types,
+            pointer: entry.pointer,
+            id: entry.id,
+            method: entry.method,
+            path: entry.path,
+            base: String::new(),
+        };
+        operations.push(builder.build(entry.operation, entry.path_parameters, method_name, &mut methods)?);
+    }
+    Ok(operations)
+}
+
+/// Every operation with its id, checking that ids are unique.
+fn find_operations(document: &OpenAPI) -> SpecResult<Vec<Found<'_>>> {
     let mut seen_ids: HashMap<String, Pointer> = HashMap::new();
-    let mut operations = Vec::new();
+    let mut found = Vec::new();
     for (path, item) in document.paths.iter() {
         let path_pointer = Pointer::root().join("paths").join(path);
         let item = match item {
@@ -49,12 +82,10 @@ pub(crate) fn build<'a>(
                     format!("duplicate operationId `{id}`, already used at #{first}"),
                 ));
             }
-            let builder =
-                OperationBuilder { config, types: &mut *types, pointer, id, method, path, base: String::new() };
-            operations.push(builder.build(operation, &item.parameters, &mut methods)?);
+            found.push(Found { path, method, operation, path_parameters: &item.parameters, pointer, id });
         }
     }
-    Ok(operations)
+    Ok(found)
 }
 
 /// `get /projects/{id}/runs` → `get_projects_id_runs`: stable for operations without an id.
@@ -78,10 +109,10 @@ impl<'a> OperationBuilder<'_, 'a> {
         mut self,
         operation: &'a openapiv3::Operation,
         path_parameters: &'a [ReferenceOr<Parameter>],
+        method_name: String,
         methods: &mut Namespace,
     ) -> SpecResult<Operation> {
         self.base = camel(&self.id);
-        let method_name = methods.claim(&snake(&self.id));
         let file = FileKey::Operations(
             snake(operation.tags.first().map_or("default", String::as_str)).trim_start_matches("r#").to_owned(),
         );

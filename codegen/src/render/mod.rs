@@ -124,12 +124,12 @@ fn separate_items(text: &str) -> String {
             let previous_indent = previous.len() - previous.trim_start().len();
             let is_comment = previous.trim_start().starts_with("//");
             let closes = !is_comment
-                && (previous.trim() == "}" || (previous.trim_end().ends_with(';') && previous_indent == indent));
+                && (previous.trim() == "}" || (previous.trim_end().ends_with(';') && previous_indent >= indent));
             let opens =
                 !line.trim().is_empty() && !line.trim_start().starts_with('}') && !line.trim_start().starts_with(')');
             let both_uses = previous.trim_start().starts_with("use ") && line.trim_start().starts_with("use ");
             let in_use_list = previous.trim_start().starts_with("use ") && !previous.trim_end().ends_with(';');
-            if closes && opens && indent == previous_indent && !both_uses && !in_use_list && indent <= 4 {
+            if closes && opens && indent <= previous_indent && !both_uses && !in_use_list && indent <= 4 {
                 out.push('\n');
             }
         }

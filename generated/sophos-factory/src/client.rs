@@ -25,6 +25,7 @@ static API: rt::ApiInfo = rt::ApiInfo::new(
     )
     .default_base_url("https://api.us-west-2.factory.sophos.com/v1")
     .error_format(rt::ErrorFormat::SophosFactory);
+
 impl Client {
     /// Starts configuring a client with this API's defaults (base URL, error format).
     pub fn builder() -> rt::ClientBuilder<Self> {

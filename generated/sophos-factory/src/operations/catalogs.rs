@@ -970,7 +970,7 @@ pub enum RunCatalogPipelineBodyVerbosity {
     Trace,
     /// ``
     #[serde(rename = "")]
-    Value,
+    Empty,
     /// A value this version of the client does not know; kept as sent.
     #[serde(untagged)]
     Unknown(String),
@@ -985,7 +985,7 @@ impl RunCatalogPipelineBodyVerbosity {
             Self::Info => "info",
             Self::Debug => "debug",
             Self::Trace => "trace",
-            Self::Value => "",
+            Self::Empty => "",
             Self::Unknown(value) => value,
         }
     }

@@ -433,7 +433,7 @@ pub enum RunJobBodyVerbosity {
     Trace,
     /// ``
     #[serde(rename = "")]
-    Value,
+    Empty,
     /// A value this version of the client does not know; kept as sent.
     #[serde(untagged)]
     Unknown(String),
@@ -448,7 +448,7 @@ impl RunJobBodyVerbosity {
             Self::Info => "info",
             Self::Debug => "debug",
             Self::Trace => "trace",
-            Self::Value => "",
+            Self::Empty => "",
             Self::Unknown(value) => value,
         }
     }

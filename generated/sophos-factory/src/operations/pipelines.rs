@@ -920,7 +920,7 @@ pub enum RunPipelineBodyVerbosity {
     Trace,
     /// ``
     #[serde(rename = "")]
-    Value,
+    Empty,
     /// A value this version of the client does not know; kept as sent.
     #[serde(untagged)]
     Unknown(String),
@@ -935,7 +935,7 @@ impl RunPipelineBodyVerbosity {
             Self::Info => "info",
             Self::Debug => "debug",
             Self::Trace => "trace",
-            Self::Value => "",
+            Self::Empty => "",
             Self::Unknown(value) => value,
         }
     }

@@ -351,7 +351,7 @@ pub enum JobVerbosity {
     Trace,
     /// ``
     #[serde(rename = "")]
-    Value,
+    Empty,
     /// A value this version of the client does not know; kept as sent.
     #[serde(untagged)]
     Unknown(String),
@@ -366,7 +366,7 @@ impl JobVerbosity {
             Self::Info => "info",
             Self::Debug => "debug",
             Self::Trace => "trace",
-            Self::Value => "",
+            Self::Empty => "",
             Self::Unknown(value) => value,
         }
     }
