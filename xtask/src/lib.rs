@@ -3,5 +3,6 @@
 pub mod apis;
 pub mod check;
 pub mod regen;
+pub mod scratch;
 pub mod spec_source;
 pub mod workspace;

@@ -13,6 +13,7 @@ commands:
   fetch API [--from PATH|URL]      download a vendor spec into the cache and update its spec.lock
   check                            fail if generated/ is not what regen writes, or a cached spec
                                    does not match its lock
+  test                             every check CI runs: rustfmt, clippy (warnings denied), all tests
 
 environment:
   SPEC_MIRROR=DIR                  read fetched specs from DIR (laid out like ../shared/specs)
@@ -38,6 +39,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["fetch", api] => fetch(api, None),
         ["fetch", api, "--from", from] => fetch(api, Some(from)),
         ["check"] => check(),
+        ["test"] => test(),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -57,6 +59,28 @@ fn fetch(api: &str, from: Option<&str>) -> Result<ExitCode> {
     let api = apis::selected(Some(api))?.remove(0);
     let lock = spec_source::fetch(&api, from)?;
     eprintln!("{}: fetched {} bytes, sha256 {} (from {})", api.name, lock.size, lock.sha256, lock.source);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What CI runs (`.ci/run`), in order, stopping at the first failure.
+fn test() -> Result<ExitCode> {
+    let steps: [&[&str]; 3] = [
+        &["fmt", "--all", "--check"],
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &["test", "--workspace"],
+    ];
+    for args in steps {
+        eprintln!("==> cargo {}", args.join(" "));
+        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(args)
+            .current_dir(xtask::workspace::root())
+            .status()?;
+        if !status.success() {
+            eprintln!("==> failed: cargo {}", args.join(" "));
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    eprintln!("==> all checks passed");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -138,7 +138,7 @@ fn download(api: &Api, from: Option<&str>) -> Result<(Vec<u8>, String)> {
 }
 
 /// `SPEC_MIRROR`, relative paths taken from the workspace root.
-fn mirror() -> Option<PathBuf> {
+pub fn mirror() -> Option<PathBuf> {
     let value = std::env::var_os("SPEC_MIRROR").filter(|value| !value.is_empty())?;
     let path = PathBuf::from(value);
     Some(if path.is_absolute() { path } else { workspace::root().join(path) })

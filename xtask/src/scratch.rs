@@ -1,0 +1,165 @@
+//! Does generated code compile? Many specs, each generated into a crate of one
+//! scratch workspace under `target/`, checked by one `cargo check`.
+//!
+//! Generated crates inherit their package fields and dependencies from the
+//! workspace, so the scratch workspace declares the same ones (the runtime by
+//! path). It keeps its own target folder, so dependencies build once and stay
+//! built between runs.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use secgen_codegen::ApiConfig;
+
+use crate::workspace;
+
+/// One spec to generate and check.
+pub struct Candidate {
+    /// A unique label, also the crate's folder name.
+    pub label: String,
+    /// The spec's file name, for error messages and provenance.
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub config: ApiConfig,
+}
+
+/// What happened to one candidate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Generated and compiled without warnings.
+    Compiled,
+    /// The generator refused the spec, with this error.
+    NotGenerated(String),
+    /// The generated crate has compile errors or warnings; the first one.
+    DidNotCompile(String),
+}
+
+/// Generates every candidate into `target/scratch/<set>/` and checks them all.
+pub fn check(set: &str, candidates: Vec<Candidate>) -> Result<BTreeMap<String, Outcome>> {
+    let dir = workspace::root().join("target").join("scratch").join(set);
+    if dir.exists() {
+        fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    fs::create_dir_all(&dir)?;
+    let mut outcomes = BTreeMap::new();
+    let mut members = Vec::new();
+    for candidate in candidates {
+        let mut config = candidate.config;
+        config.crate_name = format!("scratch-{}", candidate.label);
+        match secgen_codegen::generate(&candidate.file_name, &candidate.bytes, &config) {
+            Ok(generated) => {
+                write_crate(&dir.join(&candidate.label), &generated.files)?;
+                members.push(candidate.label.clone());
+                outcomes.insert(candidate.label, Outcome::Compiled);
+            }
+            Err(error) => {
+                outcomes.insert(candidate.label, Outcome::NotGenerated(error.to_string()));
+            }
+        }
+    }
+    if members.is_empty() {
+        return Ok(outcomes);
+    }
+    write_workspace(&dir, &members)?;
+    for (label, error) in cargo_check(&dir, &members)? {
+        outcomes.insert(label, Outcome::DidNotCompile(error));
+    }
+    Ok(outcomes)
+}
+
+fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
+    for (relative, contents) in files {
+        let path = dir.join(relative);
+        fs::create_dir_all(path.parent().expect("files are in a folder"))?;
+        fs::write(&path, contents)?;
+    }
+    Ok(())
+}
+
+/// A workspace declaring what generated crates inherit, sharing the main lock file.
+fn write_workspace(dir: &Path, members: &[String]) -> Result<()> {
+    let runtime = workspace::root().join("runtime");
+    let members: Vec<String> = members.iter().map(|member| format!("\"{member}\"")).collect();
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
+         [workspace.package]\nedition = \"2024\"\nrust-version = \"1.95\"\nlicense = \"MIT\"\npublish = false\n\n\
+         [workspace.dependencies]\nsecgen-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",
+        members.join(", "),
+        runtime.display().to_string(),
+    );
+    fs::write(dir.join("Cargo.toml"), manifest)?;
+    fs::copy(workspace::root().join("Cargo.lock"), dir.join("Cargo.lock")).context("copying Cargo.lock")?;
+    Ok(())
+}
+
+/// Runs `cargo check` with warnings denied; returns the first diagnostic per failing crate.
+fn cargo_check(dir: &Path, members: &[String]) -> Result<BTreeMap<String, String>> {
+    let target = workspace::root().join("target").join("scratch-target");
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["check", "--workspace", "--message-format=short", "--keep-going"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .context("running cargo check")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut failures = BTreeMap::new();
+    for line in stderr.lines() {
+        // Short diagnostics read `<crate folder>/src/...: error: ...`.
+        let Some(member) = members.iter().find(|member| line.starts_with(&format!("{member}/"))) else { continue };
+        if line.contains(": error") || line.contains(": warning") {
+            failures.entry(member.clone()).or_insert_with(|| line.to_owned());
+        }
+    }
+    if !output.status.success() && failures.is_empty() {
+        bail!("cargo check failed in {}:\n{}", dir.display(), tail(&stderr, 30));
+    }
+    Ok(failures)
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The folder of third-party specs: `SPEC_MIRROR`, else `../shared/specs` beside the workspace.
+pub fn shared_specs() -> Option<PathBuf> {
+    crate::spec_source::mirror().or_else(|| {
+        let beside = workspace::root().parent()?.join("shared").join("specs");
+        beside.is_dir().then_some(beside)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A crate with an error and one with only a warning are both reported, each
+    /// against its own crate; a clean crate is not.
+    #[test]
+    fn failures_are_attributed_to_their_crate() {
+        let dir = workspace::root().join("target").join("scratch").join("self-test");
+        let _ = fs::remove_dir_all(&dir);
+        let crates = [
+            ("clean", "pub fn f() -> u8 { 1 }\n"),
+            ("broken", "pub fn f() -> u8 { \"a\" }\n"),
+            ("warns", "fn unused() {}\n"),
+        ];
+        for (name, code) in crates {
+            let manifest = format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n");
+            fs::create_dir_all(dir.join(name).join("src")).unwrap();
+            fs::write(dir.join(name).join("Cargo.toml"), manifest).unwrap();
+            fs::write(dir.join(name).join("src/lib.rs"), code).unwrap();
+        }
+        let members: Vec<String> = crates.iter().map(|(name, _)| (*name).to_owned()).collect();
+        let list: Vec<String> = members.iter().map(|member| format!("\"{member}\"")).collect();
+        fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", list.join(", ")))
+            .unwrap();
+        let failures = cargo_check(&dir, &members).unwrap();
+        assert_eq!(failures.keys().collect::<Vec<_>>(), ["broken", "warns"]);
+        assert!(failures["broken"].starts_with("broken/src/lib.rs:1:"), "{}", failures["broken"]);
+    }
+}
