@@ -5,17 +5,11 @@
 
 use secgen_codegen::{ApiConfig, generate};
 
-/// The spec's config: defaults, plus what the construct needs.
+/// The construct's config: `<name>.config.yaml` beside the spec, else defaults.
 fn config(name: &str) -> ApiConfig {
-    let mut yaml = format!("crate_name: {}\nversion: 0.1.0\ndescription: Test\n", name.replace('_', "-"));
-    yaml.push_str(match name {
-        "partial_update" => "partial_updates:\n  operation_id_prefixes: [update]\n",
-        "array_params" => "array_style_overrides:\n  fields: comma\n",
-        "pagination" => {
-            "pagination:\n  style: limit_offset\n  limit: limit\n  offset: offset\n  default_page_size: 50\n"
-        }
-        _ => "",
-    });
+    let sidecar = format!("{}/tests/specs/{name}.config.yaml", env!("CARGO_MANIFEST_DIR"));
+    let yaml = std::fs::read_to_string(sidecar)
+        .unwrap_or_else(|_| format!("crate_name: {}\nversion: 0.1.0\ndescription: Test\n", name.replace('_', "-")));
     serde_yaml::from_str(&yaml).expect("test config")
 }
 

@@ -8,29 +8,26 @@ use secgen_codegen::ApiConfig;
 use xtask::scratch::{self, Candidate, Outcome};
 use xtask::{apis, workspace};
 
+/// The generator's construct specs, each with its `<name>.config.yaml` if it has one.
 fn construct_candidates() -> Vec<Candidate> {
     let dir = workspace::root().join("codegen/tests/specs");
-    let mut candidates: Vec<Candidate> = fs::read_dir(&dir)
+    let mut paths: Vec<_> = fs::read_dir(&dir)
         .expect("construct specs")
         .map(|entry| entry.unwrap().path())
-        .map(|path| {
-            let stem = path.file_stem().unwrap().to_string_lossy().replace('_', "-");
-            let config: ApiConfig = serde_yaml::from_str(&format!(
-                "crate_name: x\nversion: 0.1.0\ndescription: x\n\
-                 pagination: {{style: limit_offset, limit: limit, offset: offset, default_page_size: 50}}\n\
-                 partial_updates: {{operation_id_prefixes: [update]}}\n"
-            ))
-            .unwrap();
-            Candidate {
-                label: format!("construct-{stem}"),
-                file_name: path.display().to_string(),
-                bytes: fs::read(&path).unwrap(),
-                config,
-            }
-        })
+        .filter(|path| !path.to_string_lossy().ends_with(".config.yaml"))
         .collect();
-    candidates.sort_by(|a, b| a.label.cmp(&b.label));
-    candidates
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let yaml = fs::read_to_string(dir.join(format!("{stem}.config.yaml")))
+                .unwrap_or_else(|_| "crate_name: x\nversion: 0.1.0\ndescription: x\n".to_owned());
+            let config: ApiConfig = serde_yaml::from_str(&yaml).unwrap();
+            let label = format!("construct-{}", stem.replace('_', "-"));
+            Candidate { label, file_name: path.display().to_string(), bytes: fs::read(&path).unwrap(), config }
+        })
+        .collect()
 }
 
 fn history_candidates() -> Vec<Candidate> {
