@@ -1,10 +1,15 @@
 //! How requests prove who is calling.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use base64::Engine;
 use base64::prelude::BASE64_STANDARD;
 use reqwest::header::HeaderValue;
 
 use crate::error::{Error, Result};
+use crate::oauth2::{ClientCredentials, TokenCache};
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// The credentials a client sends with every request.
@@ -23,6 +28,14 @@ enum Scheme {
     None,
     Bearer(Secret),
     Basic { username: String, password: Secret },
+    ClientCredentials(Arc<TokenCache>),
+}
+
+/// The `Authorization` header for one attempt, and the OAuth2 token it carries
+/// (to forget it if the server rejects it).
+pub(crate) struct Credential {
+    pub(crate) header: Option<HeaderValue>,
+    pub(crate) token: Option<Secret>,
 }
 
 impl Auth {
@@ -41,13 +54,50 @@ impl Auth {
         Auth(Scheme::Basic { username: username.into(), password: password.into() })
     }
 
-    /// The `Authorization` header value for the next request, marked sensitive so
-    /// that the HTTP client never prints it.
-    pub(crate) fn header(&self, operation: &'static str) -> Result<Option<HeaderValue>> {
-        let text = match &self.0 {
-            Scheme::None => return Ok(None),
-            Scheme::Bearer(token) => format!("Bearer {}", token.expose()),
-            Scheme::Basic { username, password } => {
+    /// OAuth2 client credentials (Sophos Central): a bearer token fetched from the
+    /// token URL, cached and renewed before it expires; a 401 renews it once.
+    pub fn client_credentials(credentials: ClientCredentials) -> Self {
+        Auth(Scheme::ClientCredentials(Arc::new(TokenCache::new(credentials))))
+    }
+
+    /// Whether a 401 may be cured by fetching a new token.
+    pub(crate) fn is_renewable(&self) -> bool {
+        matches!(self.0, Scheme::ClientCredentials(_))
+    }
+
+    /// Forgets a token the server rejected.
+    pub(crate) async fn reject(&self, token: &Secret) {
+        if let Scheme::ClientCredentials(cache) = &self.0 {
+            cache.invalidate(token).await;
+        }
+    }
+
+    /// The credential for the next attempt, fetching a token first if needed.
+    pub(crate) async fn credential(
+        &self,
+        operation: &'static str,
+        http: &reqwest::Client,
+        timeout: Duration,
+        retry: &RetryPolicy,
+    ) -> Result<Credential> {
+        let token = match &self.0 {
+            Scheme::ClientCredentials(cache) => Some(cache.token(http, timeout, retry).await?),
+            _ => None,
+        };
+        let header = self.header(operation, token.as_ref())?;
+        Ok(Credential { header, token })
+    }
+
+    /// The `Authorization` header value, marked sensitive so that the HTTP client
+    /// never prints it.
+    fn header(&self, operation: &'static str, token: Option<&Secret>) -> Result<Option<HeaderValue>> {
+        let text = match (&self.0, token) {
+            (Scheme::None, _) => return Ok(None),
+            (Scheme::Bearer(token), _) | (Scheme::ClientCredentials(_), Some(token)) => {
+                format!("Bearer {}", token.expose())
+            }
+            (Scheme::ClientCredentials(_), None) => return Ok(None),
+            (Scheme::Basic { username, password }, _) => {
                 format!("Basic {}", BASE64_STANDARD.encode(format!("{username}:{}", password.expose())))
             }
         };
@@ -67,7 +117,7 @@ mod tests {
     #[test]
     fn headers_are_sensitive_and_debug_hides_secrets() {
         let auth = Auth::basic("client-id", "api-key-123");
-        let header = auth.header("op").unwrap().unwrap();
+        let header = auth.header("op", None).unwrap().unwrap();
         assert!(header.is_sensitive());
         assert_eq!(header.to_str().unwrap(), "Basic Y2xpZW50LWlkOmFwaS1rZXktMTIz");
         assert!(!format!("{auth:?}").contains("api-key-123"));

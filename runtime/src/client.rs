@@ -3,17 +3,22 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
 use url::Url;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, Error, Result};
 use crate::error_body::ErrorFormat;
+use crate::hooks::{Hook, HookContext, Outcome};
 use crate::pagination::{PageStyle, Pager, Paginated};
 use crate::request::Request;
 use crate::response::RawResponse;
+use crate::retry::{Decision, Failure, RetryPolicy};
 
 /// What a generated crate tells the runtime about its API.
 ///
@@ -107,13 +112,14 @@ impl From<Url> for BaseUrl {
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use secgen_runtime::{ApiClient, ApiInfo, Auth, ClientBuilder};
+/// use secgen_runtime::{ApiClient, ApiInfo, Auth, ClientBuilder, RetryPolicy};
 ///
 /// static API: ApiInfo = ApiInfo::new("example", "1.0.0");
 /// let client: ApiClient = ClientBuilder::new(&API)
 ///     .base_url("https://api.example.com/v1")
 ///     .auth(Auth::bearer("token"))
 ///     .timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy::default().max_attempts(5))
 ///     .build()?;
 /// # Ok::<(), secgen_runtime::Error>(())
 /// ```
@@ -125,6 +131,9 @@ pub struct ClientBuilder<C = ApiClient> {
     user_agent: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
+    default_headers: HeaderMap,
     target: PhantomData<fn() -> C>,
 }
 
@@ -135,13 +144,14 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &self.base_url)
             .field("auth", &self.auth)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
 impl<C: From<ApiClient>> ClientBuilder<C> {
     /// Starts from the API's defaults: its default base URL, no credentials, a 60 s
-    /// request timeout and a 10 s connect timeout.
+    /// request timeout, a 10 s connect timeout and [`RetryPolicy::default`].
     pub fn new(api: &'static ApiInfo) -> Self {
         Self {
             api,
@@ -151,6 +161,9 @@ impl<C: From<ApiClient>> ClientBuilder<C> {
             user_agent: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            hooks: Vec::new(),
+            default_headers: HeaderMap::new(),
             target: PhantomData,
         }
     }
@@ -180,7 +193,7 @@ impl<C: From<ApiClient>> ClientBuilder<C> {
         self
     }
 
-    /// The longest a single request may take, body included.
+    /// The longest a single attempt may take, body included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -189,6 +202,31 @@ impl<C: From<ApiClient>> ClientBuilder<C> {
     /// The longest connecting may take.
     pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
         self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// When to retry; [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Adds a hook called around every attempt of every operation.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// A header sent with every request (for example a tenant id).
+    pub fn default_header(mut self, name: &'static str, value: impl AsRef<str>) -> Self {
+        match HeaderValue::from_str(value.as_ref()) {
+            Ok(value) => {
+                self.default_headers.insert(name, value);
+            }
+            Err(_) => {
+                tracing::warn!(header = name, "ignoring a default header value with characters not allowed in headers")
+            }
+        }
         self
     }
 
@@ -213,15 +251,26 @@ impl<C: From<ApiClient>> ClientBuilder<C> {
                 .build()
                 .map_err(|error| Error::Config(format!("HTTP client: {error}")))?,
         };
-        let inner = ClientInner { api: self.api, base_url, http, auth: self.auth, user_agent, timeout: self.timeout };
+        let inner = ClientInner {
+            api: self.api,
+            base_url,
+            http,
+            auth: self.auth,
+            user_agent,
+            timeout: self.timeout,
+            retry: self.retry,
+            hooks: self.hooks,
+            default_headers: self.default_headers,
+        };
         Ok(C::from(ApiClient { inner: Arc::new(inner) }))
     }
 }
 
-/// A configured client: base URL, credentials and HTTP connection pool.
+/// A configured client: base URL, credentials, retry policy, hooks and HTTP
+/// connection pool.
 ///
-/// Cheap to clone (all clones share one pool). Generated clients wrap it; use it
-/// directly only for calls the spec does not describe.
+/// Cheap to clone (all clones share one pool and one cached token). Generated
+/// clients wrap it; use it directly only for calls the spec does not describe.
 #[derive(Clone)]
 pub struct ApiClient {
     inner: Arc<ClientInner>,
@@ -234,6 +283,9 @@ struct ClientInner {
     auth: Auth,
     user_agent: HeaderValue,
     timeout: Duration,
+    retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
+    default_headers: HeaderMap,
 }
 
 impl fmt::Debug for ApiClient {
@@ -242,8 +294,17 @@ impl fmt::Debug for ApiClient {
             .field("api", &self.inner.api.name)
             .field("base_url", &self.inner.base_url.as_str())
             .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
+}
+
+/// What one attempt got back: a complete response, or a transport failure.
+struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 impl ApiClient {
@@ -252,39 +313,47 @@ impl ApiClient {
         &self.inner.base_url
     }
 
-    /// Sends a request. A success status gives a [`RawResponse`] to decode; any
-    /// other status gives [`Error::Api`] with the vendor error body parsed.
+    /// The same client (pool, token, policy, hooks) with another base URL and
+    /// extra default headers: for APIs that route callers to a regional host.
+    pub fn rebased(&self, base_url: impl Into<BaseUrl>, headers: &[(&'static str, &str)]) -> Result<ApiClient> {
+        let mut default_headers = self.inner.default_headers.clone();
+        for (name, value) in headers {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("header `{name}` is not a valid value")))?;
+            default_headers.insert(*name, value);
+        }
+        let inner = ClientInner {
+            api: self.inner.api,
+            base_url: base_url.into().into_url()?,
+            http: self.inner.http.clone(),
+            auth: self.inner.auth.clone(),
+            user_agent: self.inner.user_agent.clone(),
+            timeout: self.inner.timeout,
+            retry: self.inner.retry.clone(),
+            hooks: self.inner.hooks.clone(),
+            default_headers,
+        };
+        Ok(ApiClient { inner: Arc::new(inner) })
+    }
+
+    /// Sends a request, retrying as the [`RetryPolicy`] allows. A success status
+    /// gives a [`RawResponse`] to decode; any other gives [`Error::Api`] with the
+    /// vendor error body parsed.
+    ///
+    /// Each call is a `tracing` span `request` with the operation, method, path
+    /// template and, at the end, status, attempts and elapsed milliseconds;
+    /// credentials are never recorded.
     pub async fn send(&self, request: Request) -> Result<RawResponse> {
-        let operation = request.operation;
-        if let Some(problem) = &request.problem {
-            return Err(Error::InvalidRequest { operation, message: problem.clone() });
-        }
-        let url = self.url_for(&request)?;
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url)
-            .timeout(self.inner.timeout)
-            .header(USER_AGENT, self.inner.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(authorization) = self.inner.auth.header(operation)? {
-            builder = builder.header(reqwest::header::AUTHORIZATION, authorization);
-        }
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, body.content_type.as_ref()).body(body.bytes.clone());
-        }
-        let response = builder.send().await.map_err(|error| self.transport_error(operation, error))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|error| self.transport_error(operation, error))?;
-        if !status.is_success() {
-            let error = ApiError::new(operation, status, headers, body, self.inner.api.error_format);
-            return Err(Error::Api(Box::new(error)));
-        }
-        Ok(RawResponse { operation, status, headers, body })
+        let span = tracing::info_span!(
+            "request",
+            operation = request.operation,
+            method = %request.method,
+            path = request.path_template,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.send_with_retries(request).instrument(span).await
     }
 
     /// Streams a list operation across pages; see [`Pager`].
@@ -292,7 +361,148 @@ impl ApiClient {
         Pager::new(self.clone(), request, style)
     }
 
+    async fn send_with_retries(&self, request: Request) -> Result<RawResponse> {
+        let operation = request.operation;
+        if let Some(problem) = &request.problem {
+            return Err(Error::InvalidRequest { operation, message: problem.clone() });
+        }
+        let url = self.url_for(&request)?;
+        let started = Instant::now();
+        let mut waited = Duration::ZERO;
+        let mut renewed_token = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let credential =
+                self.inner.auth.credential(operation, &self.inner.http, self.inner.timeout, &self.inner.retry).await?;
+            let result = self.attempt(&request, &url, credential.header, attempt).await;
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let wait = match result {
+                Ok(received) => {
+                    span.record("status", received.status.as_u16());
+                    if received.status.is_success() {
+                        return Ok(RawResponse {
+                            operation,
+                            status: received.status,
+                            headers: received.headers,
+                            body: received.body,
+                        });
+                    }
+                    // A rejected OAuth2 token is renewed once and the request sent again.
+                    if received.status == StatusCode::UNAUTHORIZED
+                        && self.inner.auth.is_renewable()
+                        && !renewed_token
+                        && let Some(token) = &credential.token
+                    {
+                        tracing::debug!(operation, "401: renewing the access token and retrying once");
+                        self.inner.auth.reject(token).await;
+                        renewed_token = true;
+                        attempt -= 1;
+                        continue;
+                    }
+                    match self.inner.retry.decide(
+                        &request.method,
+                        Failure::Status(received.status, &received.headers),
+                        attempt,
+                        waited,
+                    ) {
+                        Decision::RetryAfter(wait) => wait,
+                        Decision::GiveUp => {
+                            let error = ApiError::new(
+                                operation,
+                                received.status,
+                                received.headers,
+                                received.body,
+                                self.inner.api.error_format,
+                            );
+                            return Err(Error::Api(Box::new(error)));
+                        }
+                    }
+                }
+                Err(error) => match self.inner.retry.decide(&request.method, Failure::Transport, attempt, waited) {
+                    Decision::RetryAfter(wait) => wait,
+                    Decision::GiveUp => return Err(self.transport_error(operation, error)),
+                },
+            };
+            tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            waited += wait;
+        }
+    }
+
+    /// One send: headers, hooks (before credentials are added), body, timing.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        authorization: Option<HeaderValue>,
+        attempt: u32,
+    ) -> std::result::Result<Received, reqwest::Error> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .timeout(self.inner.timeout)
+            .headers(self.inner.default_headers.clone())
+            .header(USER_AGENT, self.inner.user_agent.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.header(CONTENT_TYPE, body.content_type.as_ref()).body(body.bytes.clone());
+        }
+        let mut http_request = builder.build()?;
+        let context = HookContext {
+            operation: request.operation,
+            method: &request.method,
+            path_template: request.path_template,
+            attempt,
+        };
+        for hook in &self.inner.hooks {
+            hook.before_send(&mut http_request, &context);
+        }
+        if let Some(authorization) = authorization {
+            http_request.headers_mut().insert(AUTHORIZATION, authorization);
+        }
+        let sent_at = Instant::now();
+        let result = self.execute(http_request).await;
+        let elapsed = sent_at.elapsed();
+        let failure_text;
+        let outcome = match &result {
+            Ok(received) => Outcome::Response { status: received.status, headers: &received.headers, elapsed },
+            Err(error) => {
+                failure_text = error.to_string();
+                Outcome::Failed { message: &failure_text, elapsed }
+            }
+        };
+        for hook in &self.inner.hooks {
+            hook.after_receive(&outcome, &context);
+        }
+        result
+    }
+
+    async fn execute(&self, http_request: reqwest::Request) -> std::result::Result<Received, reqwest::Error> {
+        let response = self.inner.http.execute(http_request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Received { status, headers, body })
+    }
+
     fn url_for(&self, request: &Request) -> Result<Url> {
+        if let Some(url) = &request.absolute_url {
+            // Pagination checked this already; credentials never leave the base origin.
+            if url.origin() != self.inner.base_url.origin() {
+                return Err(Error::InvalidRequest {
+                    operation: request.operation,
+                    message: format!("refusing to send credentials to {}", url.origin().ascii_serialization()),
+                });
+            }
+            return Ok(url.clone());
+        }
         let joined = format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), request.path);
         let mut url = Url::parse(&joined).map_err(|error| Error::InvalidRequest {
             operation: request.operation,
@@ -311,4 +521,9 @@ impl ApiClient {
             Error::Transport { operation, source }
         }
     }
+}
+
+/// Whether `method` may be sent twice with the same effect.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE)
 }

@@ -79,6 +79,26 @@ pub enum Error {
     /// The client configuration is unusable (for example a malformed base URL).
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// Getting an OAuth2 access token failed (the identity service's status and
+    /// error body; never the client secret).
+    #[error("token request to {url} failed: {message}")]
+    Token {
+        /// The token URL.
+        url: String,
+        /// The identity service's status, if it answered.
+        status: Option<StatusCode>,
+        /// What went wrong, with the service's error message when it gave one.
+        message: String,
+    },
+    /// A paginated listing cannot go on: the server repeated a page token, link
+    /// or offset, or sent a next link to another origin.
+    #[error("{operation}: pagination stopped: {message}")]
+    Pagination {
+        /// The list operation.
+        operation: &'static str,
+        /// Why.
+        message: String,
+    },
 }
 
 impl Error {
@@ -87,6 +107,7 @@ impl Error {
         match self {
             Error::Api(error) => Some(error.status),
             Error::Decode { status, .. } => Some(*status),
+            Error::Token { status, .. } => *status,
             _ => None,
         }
     }
@@ -97,9 +118,10 @@ impl Error {
             Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
-            | Error::InvalidRequest { operation, .. } => Some(operation),
+            | Error::InvalidRequest { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
             Error::Api(error) => Some(error.operation),
-            Error::Config(_) => None,
+            Error::Config(_) | Error::Token { .. } => None,
         }
     }
 
@@ -116,14 +138,16 @@ impl Error {
         self.api_error().and_then(ApiError::vendor_error)
     }
 
-    /// Whether sending the same request again may succeed: timeouts, connection
-    /// failures, 429 and the transient 5xx statuses (502, 503, 504).
+    /// Whether sending the same request again later may succeed: timeouts,
+    /// connection failures, 429 and the transient 5xx statuses (500, 502, 503, 504).
+    /// The client has already retried as its [`RetryPolicy`](crate::RetryPolicy)
+    /// allows; this is for callers who schedule their own retries.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } => true,
-            Error::Transport { source, .. } => source.is_connect() || source.is_timeout() || source.is_request(),
+            Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Api(error) => is_retryable_status(error.status),
-            Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Config(_) => false,
+            Error::Token { status, .. } => status.is_none_or(is_retryable_status),
+            Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Config(_) | Error::Pagination { .. } => false,
         }
     }
 
@@ -134,7 +158,7 @@ impl Error {
 
 /// 429 and the 5xx statuses that mean "try again".
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
 
 /// An error status from the server, with its body parsed and kept.
@@ -199,6 +223,11 @@ impl ApiError {
     /// The start of the body, as text.
     pub fn excerpt(&self) -> String {
         excerpt(&self.body)
+    }
+
+    /// The rate-limit headers, if the server sent any (useful on a 429).
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        crate::RateLimit::from_headers(&self.headers)
     }
 }
 

@@ -1,36 +1,51 @@
 //! The runtime every generated security API client depends on.
 //!
 //! Generated crates contain types and one method per operation; everything else
-//! lives here, written once: configuration ([`ClientBuilder`]), credentials
-//! ([`Auth`], [`Secret`]), sending and decoding ([`ApiClient`], [`Response`]),
-//! errors with the vendor's error body parsed ([`Error`], [`VendorError`]),
-//! partial updates ([`Patch`]) and pagination as streams ([`Pager`]).
+//! lives here, written once:
+//! - configuration: [`ClientBuilder`], [`ApiInfo`], [`BaseUrl`], vendor regions;
+//! - credentials: [`Auth`] (bearer, HTTP Basic, OAuth2 [`ClientCredentials`]), [`Secret`];
+//! - sending: [`ApiClient`] with retries ([`RetryPolicy`]), rate limits ([`RateLimit`]),
+//!   hooks ([`Hook`]), timeouts and `tracing` spans;
+//! - results: [`Response`], and [`Error`] with the vendor's error body ([`VendorError`]);
+//! - bodies: partial updates ([`Patch`]), envelopes ([`cisco_amp::Envelope`]), unions ([`union`]);
+//! - lists: [`Pager`], a stream of items across pages in any [`PageStyle`].
 
 mod auth;
 mod client;
 mod error;
 mod error_body;
+mod hooks;
+mod oauth2;
 mod pagination;
 mod patch;
+mod rate_limit;
 mod request;
 mod response;
+mod retry;
 mod secret;
+
+pub mod cisco_amp;
 pub mod sophos_factory;
 pub mod union;
 
 pub use auth::Auth;
 pub use client::{ApiClient, ApiInfo, BaseUrl, ClientBuilder};
 pub use error::{ApiError, Error, Result};
-pub use error_body::{ErrorFormat, GenericErrorBody, VendorError};
-pub use pagination::{Checkpoint, Page, PagePosition, PageStyle, Pager, Paginated};
+pub use error_body::{ErrorFormat, GenericErrorBody, SophosCentralError, VendorError};
+pub use hooks::{Hook, HookContext, Outcome};
+pub use oauth2::ClientCredentials;
+pub use pagination::{Checkpoint, Page, PageInfo, PagePosition, PageStyle, Pager, Paginated};
 pub use patch::Patch;
+pub use rate_limit::RateLimit;
 pub use request::{ArrayStyle, Method, ParamValue, Request};
 pub use response::{RawResponse, Response};
+pub use retry::{Decision, Failure, RetryPolicy};
 pub use secret::Secret;
 
 pub use bytes::Bytes;
 pub use chrono;
 pub use futures;
+pub use reqwest;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
 pub use serde_json;

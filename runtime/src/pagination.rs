@@ -1,94 +1,328 @@
 //! List operations as streams of items across pages.
+//!
+//! A list operation's first request is built by generated code as usual; the
+//! [`PageStyle`] says which of its parameters move from page to page, and the
+//! response's [`PageInfo`] says where the next page is. Everything else (ending,
+//! refusing loops, following links safely, resuming) is here, once.
 
+use std::collections::HashSet;
+use std::fmt;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
+use url::Url;
 
 use crate::client::ApiClient;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::request::Request;
 use crate::response::Response;
 
 /// How an API pages through a list; chosen per operation by the generator.
+///
+/// ```no_run
+/// # async fn demo(client: secgen_runtime::ApiClient) {
+/// use secgen_runtime::{Method, PageStyle, Request, cisco_amp::Envelope};
+///
+/// // Cisco AMP events: 500 per page, then `metadata.links.next`.
+/// let first = Request::new(Method::GET, "listEvents", "/events");
+/// let events = client.paginate::<Envelope<Vec<serde_json::Value>>>(first, PageStyle::next_link("limit", "offset", 500));
+/// # let _ = events;
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PageStyle {
-    /// `limit` and `offset` query parameters; a page with fewer items than the
-    /// limit (or none) is the last (Sophos Factory).
+    /// `limit` and `offset` parameters; a page with fewer items than the limit
+    /// (or none) is the last (Sophos Factory).
     LimitOffset {
-        /// The name of the page-size parameter.
+        /// The page-size parameter.
         limit: &'static str,
-        /// The name of the offset parameter.
+        /// The offset parameter.
         offset: &'static str,
         /// The page size used when the request sets none.
         page_size: u64,
     },
+    /// `limit` and `offset` on the first request, then the response's next link
+    /// ([`PageInfo::next_link`]) until there is none or `total` items were seen
+    /// (Cisco AMP).
+    NextLink {
+        /// The page-size parameter.
+        limit: &'static str,
+        /// The offset parameter.
+        offset: &'static str,
+        /// The page size used when the request sets none.
+        page_size: u64,
+    },
+    /// An opaque key from the response ([`PageInfo::next_key`]) sent back in a
+    /// parameter; no key means the last page (Sophos Central `pageFromKey`).
+    PageKey {
+        /// The parameter carrying the key.
+        key: &'static str,
+        /// The page-size parameter, if the operation has one.
+        size: Option<&'static str>,
+        /// The page size used when the request sets none.
+        page_size: u64,
+    },
+    /// Page numbers from 1; it ends at [`PageInfo::total_pages`] or at an empty
+    /// page (Sophos Central tenant lists).
+    PageNumber {
+        /// The page-number parameter.
+        page: &'static str,
+        /// The page-size parameter, if the operation has one.
+        size: Option<&'static str>,
+        /// The page size used when the request sets none.
+        page_size: u64,
+    },
+    /// A cursor from the response ([`PageInfo::next_cursor`]) sent back while
+    /// [`PageInfo::has_more`]; the last cursor is the resume point for the next
+    /// poll (Sophos Central SIEM).
+    Cursor {
+        /// The parameter carrying the cursor.
+        cursor: &'static str,
+        /// Parameters the server ignores once a cursor is sent (e.g. `from_date`).
+        replaces: &'static [&'static str],
+    },
 }
 
 impl PageStyle {
-    /// `limit`/`offset` paging with the given parameter names and default page size.
+    /// `limit`/`offset` paging ending at a short page.
     pub const fn limit_offset(limit: &'static str, offset: &'static str, page_size: u64) -> Self {
         PageStyle::LimitOffset { limit, offset, page_size }
     }
 
+    /// `limit`/`offset` on the first page, then next links.
+    pub const fn next_link(limit: &'static str, offset: &'static str, page_size: u64) -> Self {
+        PageStyle::NextLink { limit, offset, page_size }
+    }
+
+    /// Opaque page keys.
+    pub const fn page_key(key: &'static str, size: Option<&'static str>, page_size: u64) -> Self {
+        PageStyle::PageKey { key, size, page_size }
+    }
+
+    /// Page numbers from 1.
+    pub const fn page_number(page: &'static str, size: Option<&'static str>, page_size: u64) -> Self {
+        PageStyle::PageNumber { page, size, page_size }
+    }
+
+    /// Cursors with `has_more`.
+    pub const fn cursor(cursor: &'static str, replaces: &'static [&'static str]) -> Self {
+        PageStyle::Cursor { cursor, replaces }
+    }
+
+    /// The page-size parameter and its default, if the style has one.
+    fn page_size(&self) -> Option<(&'static str, u64)> {
+        match self {
+            PageStyle::LimitOffset { limit, page_size, .. } | PageStyle::NextLink { limit, page_size, .. } => {
+                Some((limit, *page_size))
+            }
+            PageStyle::PageKey { size, page_size, .. } | PageStyle::PageNumber { size, page_size, .. } => {
+                size.map(|size| (size, *page_size))
+            }
+            PageStyle::Cursor { .. } => None,
+        }
+    }
+
     /// Where the first page starts: taken from the request's own parameters.
     fn start(&self, request: &Request) -> PagePosition {
+        let number = |name: &str| request.query_value(name).and_then(|text| text.parse().ok());
+        let text = |name: &str| request.query_value(name).map(str::to_owned);
         match self {
-            PageStyle::LimitOffset { offset, .. } => {
-                PagePosition::Offset(request.query_value(offset).and_then(|text| text.parse().ok()).unwrap_or(0))
+            PageStyle::LimitOffset { offset, .. } | PageStyle::NextLink { offset, .. } => {
+                PagePosition::Offset(number(offset).unwrap_or(0))
             }
+            PageStyle::PageKey { key, .. } => text(key).map_or(PagePosition::First, PagePosition::Key),
+            PageStyle::PageNumber { page, .. } => PagePosition::Number(number(page).unwrap_or(1)),
+            PageStyle::Cursor { cursor, .. } => text(cursor).map_or(PagePosition::First, PagePosition::Cursor),
         }
     }
 
     /// The request for the page at `position`.
-    fn request_at(&self, template: &Request, position: &PagePosition) -> Request {
+    fn request_at(&self, template: &Request, position: &PagePosition, base_url: &Url) -> Result<Request> {
         let mut request = template.clone();
+        if let Some((size, default)) = self.page_size()
+            && request.query_value(size).is_none()
+        {
+            request.set_query(size, default.to_string());
+        }
         match (self, position) {
-            (PageStyle::LimitOffset { limit, offset, page_size }, PagePosition::Offset(at)) => {
-                if request.query_value(limit).is_none() {
-                    request.set_query(limit, page_size.to_string());
-                }
+            (_, PagePosition::First) => {}
+            (PageStyle::LimitOffset { offset, .. } | PageStyle::NextLink { offset, .. }, PagePosition::Offset(at)) => {
                 request.set_query(offset, at.to_string());
             }
+            (PageStyle::PageKey { key, .. }, PagePosition::Key(value)) => request.set_query(key, value.clone()),
+            (PageStyle::PageNumber { page, .. }, PagePosition::Number(number)) => {
+                request.set_query(page, number.to_string())
+            }
+            (PageStyle::Cursor { cursor, replaces }, PagePosition::Cursor(value)) => {
+                for name in *replaces {
+                    request.remove_query(name);
+                }
+                request.set_query(cursor, value.clone());
+            }
+            (_, PagePosition::Link(link)) => {
+                request.absolute_url = Some(same_origin(template.operation, base_url, link)?)
+            }
+            (style, position) => {
+                return Err(Error::Pagination {
+                    operation: template.operation,
+                    message: format!("position {position} does not apply to {style:?}"),
+                });
+            }
         }
-        request
+        Ok(request)
     }
 
-    /// What follows the page at `position` that held `item_count` items.
-    fn after(&self, request: &Request, position: &PagePosition, item_count: usize) -> After {
-        match (self, position) {
-            (PageStyle::LimitOffset { limit, .. }, PagePosition::Offset(at)) => {
-                let limit: u64 = request.query_value(limit).and_then(|text| text.parse().ok()).unwrap_or(u64::MAX);
-                let resume = PagePosition::Offset(at + item_count as u64);
-                let next = (item_count > 0 && item_count as u64 >= limit).then(|| resume.clone());
+    /// What follows a page: the page to fetch now, and where a later listing resumes.
+    fn after(&self, sent: &Request, position: &PagePosition, page: &PageSummary) -> After {
+        let count = page.item_count as u64;
+        match self {
+            PageStyle::LimitOffset { limit, .. } => {
+                let limit = sent.query_value(limit).and_then(|text| text.parse().ok()).unwrap_or(u64::MAX);
+                let at = position.offset().unwrap_or(0);
+                let resume = PagePosition::Offset(at + count);
+                let next = (count > 0 && count >= limit).then(|| resume.clone());
                 After { next, resume }
+            }
+            PageStyle::NextLink { .. } => {
+                let resume = PagePosition::Offset(page.start_offset + page.items_before + count);
+                let complete = page.info.total_items.is_some_and(|total| page.items_before + count >= total);
+                let next = match &page.info.next_link {
+                    Some(link) if !complete && count > 0 => Some(PagePosition::Link(link.clone())),
+                    _ => None,
+                };
+                After { next, resume }
+            }
+            PageStyle::PageKey { .. } => {
+                let next = page.info.next_key.clone().filter(|key| !key.is_empty()).map(PagePosition::Key);
+                After { resume: next.clone().unwrap_or_else(|| position.clone()), next }
+            }
+            PageStyle::PageNumber { .. } => {
+                let current = page.info.current_page.or(position.number()).unwrap_or(1);
+                let beyond_total = page.info.total_pages.is_some_and(|total| current >= total);
+                let next = (count > 0 && !beyond_total).then_some(PagePosition::Number(current + 1));
+                After { resume: PagePosition::Number(current + 1), next }
+            }
+            PageStyle::Cursor { .. } => {
+                let cursor =
+                    page.info.next_cursor.clone().filter(|cursor| !cursor.is_empty()).map(PagePosition::Cursor);
+                let next = if page.info.has_more.unwrap_or(count > 0) { cursor.clone() } else { None };
+                After { resume: cursor.unwrap_or_else(|| position.clone()), next }
             }
         }
     }
 }
 
-/// Where a page starts. Hand it back (through the operation's parameters) to
-/// resume a listing later.
+/// Where a page starts. Hand it back through the operation's parameters (offset,
+/// page key, page number or cursor) to resume a listing later.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PagePosition {
+    /// The first page, as the request describes it.
+    First,
     /// An item offset.
     Offset(u64),
+    /// An opaque page key.
+    Key(String),
+    /// A page number.
+    Number(u64),
+    /// A cursor.
+    Cursor(String),
+    /// A next link (same origin as the client's base URL).
+    Link(String),
 }
 
-struct After {
-    /// The page to fetch now, if there is one.
-    next: Option<PagePosition>,
-    /// Where a later listing should start to see only newer items.
-    resume: PagePosition,
+impl PagePosition {
+    fn offset(&self) -> Option<u64> {
+        match self {
+            PagePosition::Offset(offset) => Some(*offset),
+            _ => None,
+        }
+    }
+
+    fn number(&self) -> Option<u64> {
+        match self {
+            PagePosition::Number(number) => Some(*number),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PagePosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagePosition::First => f.write_str("the first page"),
+            PagePosition::Offset(offset) => write!(f, "offset {offset}"),
+            PagePosition::Key(key) => write!(f, "page key `{key}`"),
+            PagePosition::Number(number) => write!(f, "page {number}"),
+            PagePosition::Cursor(cursor) => write!(f, "cursor `{cursor}`"),
+            PagePosition::Link(link) => write!(f, "link `{link}`"),
+        }
+    }
+}
+
+/// What a response says about paging; each style reads the fields it needs.
+///
+/// Build it with `..PageInfo::default()` for the fields a style does not use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The key of the next page (page-key style).
+    pub next_key: Option<String>,
+    /// This page's number (page-number style).
+    pub current_page: Option<u64>,
+    /// The number of pages (page-number style).
+    pub total_pages: Option<u64>,
+    /// The cursor to continue from (cursor style).
+    pub next_cursor: Option<String>,
+    /// Whether more items follow (cursor style).
+    pub has_more: Option<bool>,
+    /// The next page's URL (next-link style).
+    pub next_link: Option<String>,
+    /// The number of items across all pages, when the server says.
+    pub total_items: Option<u64>,
+}
+
+impl PageInfo {
+    /// Page-key information.
+    pub fn next_key(next_key: Option<String>) -> Self {
+        Self { next_key, ..Self::default() }
+    }
+
+    /// Page-number information.
+    pub fn page_number(current_page: Option<u64>, total_pages: Option<u64>) -> Self {
+        Self { current_page, total_pages, ..Self::default() }
+    }
+
+    /// Cursor information.
+    pub fn cursor(next_cursor: Option<String>, has_more: Option<bool>) -> Self {
+        Self { next_cursor, has_more, ..Self::default() }
+    }
 }
 
 /// A response body that holds one page of a list.
 ///
-/// Generated list responses implement it by naming their items property.
+/// Generated list responses implement it by naming their items property and,
+/// for styles that need it, where the paging fields are.
+///
+/// ```
+/// use secgen_runtime::{PageInfo, Paginated};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Alerts {
+///     items: Vec<String>,
+///     next_key: Option<String>,
+/// }
+///
+/// impl Paginated for Alerts {
+///     type Item = String;
+///     fn items(&self) -> &[String] { &self.items }
+///     fn into_items(self) -> Vec<String> { self.items }
+///     fn page_info(&self) -> PageInfo { PageInfo::next_key(self.next_key.clone()) }
+/// }
+/// ```
 pub trait Paginated: DeserializeOwned + Send + 'static {
     /// One element of the list.
     type Item: Send + 'static;
@@ -98,6 +332,11 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
 
     /// Takes the items out.
     fn into_items(self) -> Vec<Self::Item>;
+
+    /// Where the next page is; limit/offset paging needs nothing.
+    fn page_info(&self) -> PageInfo {
+        PageInfo::default()
+    }
 }
 
 /// One page: the whole response, where it started and what follows.
@@ -135,7 +374,8 @@ impl<R: Paginated> Page<R> {
         self.next.as_ref()
     }
 
-    /// Where a later listing should start to continue after this page.
+    /// Where a later listing should start to continue after this page (for a
+    /// cursor-style list, the last cursor: the resume point for the next poll).
     pub fn resume(&self) -> &PagePosition {
         &self.resume
     }
@@ -159,11 +399,45 @@ impl Checkpoint {
     }
 }
 
+/// What the paging logic needs to know about a fetched page.
+struct PageSummary {
+    item_count: usize,
+    info: PageInfo,
+    /// The offset the listing started at (next-link style).
+    start_offset: u64,
+    /// Items on the pages before this one.
+    items_before: u64,
+}
+
+struct After {
+    /// The page to fetch now, if there is one.
+    next: Option<PagePosition>,
+    /// Where a later listing should start to see only newer items.
+    resume: PagePosition,
+}
+
+/// Where the page stream is between pages.
+struct Cursor {
+    client: ApiClient,
+    template: Request,
+    style: PageStyle,
+    next: Option<PagePosition>,
+    /// An error to end with once the page that revealed it has been yielded.
+    stop: Option<Error>,
+    seen: HashSet<PagePosition>,
+    start_offset: u64,
+    items_before: u64,
+}
+
 /// A stream of every item of a list operation, fetching pages as it goes.
 ///
 /// It is a `Stream<Item = Result<Item>>`; [`Pager::pages`] gives the pages with
-/// their metadata instead. An error ends the stream after it is yielded; the
-/// [`Checkpoint`] tells where to resume.
+/// their metadata instead. Each page request is retried like any request; when
+/// one finally fails, the stream yields the error and ends, and the
+/// [`Checkpoint`] tells where to resume. A server that sends the same page token,
+/// link or offset twice ends the stream with [`Error::Pagination`] rather than
+/// looping, and a next link to another origin is refused (credentials are never
+/// sent there).
 ///
 /// ```no_run
 /// # use futures::TryStreamExt;
@@ -185,19 +459,24 @@ pub struct Pager<R: Paginated> {
 impl<R: Paginated> Pager<R> {
     pub(crate) fn new(client: ApiClient, template: Request, style: PageStyle) -> Self {
         let start = style.start(&template);
-        let pages = stream::try_unfold(Some(start), move |position| {
-            let client = client.clone();
-            let template = template.clone();
-            let style = style.clone();
-            async move {
-                let Some(position) = position else { return Ok(None) };
-                let request = style.request_at(&template, &position);
-                let sent = request.clone();
-                let response = client.send(request).await?.json::<R>()?;
-                let After { next, resume } = style.after(&sent, &position, response.body().items().len());
-                let following = next.clone();
-                Ok(Some((Page { response, position, next, resume }, following)))
+        let start_offset = start.offset().unwrap_or(0);
+        let cursor = Cursor {
+            client,
+            template,
+            style,
+            next: Some(start),
+            stop: None,
+            seen: HashSet::new(),
+            start_offset,
+            items_before: 0,
+        };
+        let pages = stream::try_unfold(cursor, |mut cursor| async move {
+            if let Some(error) = cursor.stop.take() {
+                return Err(error);
             }
+            let Some(position) = cursor.next.take() else { return Ok(None) };
+            let page = cursor.fetch(position).await?;
+            Ok(Some((page, cursor)))
         });
         Self {
             pages: pages.boxed(),
@@ -221,6 +500,50 @@ impl<R: Paginated> Pager<R> {
             }
         })
     }
+}
+
+impl Cursor {
+    async fn fetch<R: Paginated>(&mut self, position: PagePosition) -> Result<Page<R>> {
+        self.seen.insert(position.clone());
+        let request = self.style.request_at(&self.template, &position, self.client.base_url())?;
+        let sent = request.clone();
+        let response = self.client.send(request).await?.json::<R>()?;
+        let summary = PageSummary {
+            item_count: response.body().items().len(),
+            info: response.body().page_info(),
+            start_offset: self.start_offset,
+            items_before: self.items_before,
+        };
+        let After { mut next, resume } = self.style.after(&sent, &position, &summary);
+        if let Some(repeated) = next.take_if(|next| self.seen.contains(next)) {
+            // This page is good; the error comes after its items.
+            self.stop = Some(Error::Pagination {
+                operation: self.template.operation,
+                message: format!("the server sent {repeated} again; stopping instead of looping"),
+            });
+        }
+        self.items_before += summary.item_count as u64;
+        self.next = next.clone();
+        Ok(Page { response, position, next, resume })
+    }
+}
+
+/// A next link, if it is on the base URL's origin (scheme, host and port).
+fn same_origin(operation: &'static str, base_url: &Url, link: &str) -> Result<Url> {
+    let url = base_url.join(link).map_err(|error| Error::Pagination {
+        operation,
+        message: format!("the next link `{link}` is not a URL ({error})"),
+    })?;
+    if url.origin() != base_url.origin() {
+        return Err(Error::Pagination {
+            operation,
+            message: format!(
+                "the next link `{url}` is on another origin than {}; not followed, so no credentials were sent there",
+                base_url.origin().ascii_serialization()
+            ),
+        });
+    }
+    Ok(url)
 }
 
 // No field is ever pinned: the page stream is boxed and the buffer is a plain iterator.
@@ -247,6 +570,26 @@ impl<R: Paginated> Stream for Pager<R> {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_other_origins_are_refused() {
+        let base = Url::parse("https://api.amp.cisco.com/v1").unwrap();
+        assert!(same_origin("op", &base, "https://api.amp.cisco.com/v1/events?offset=500").is_ok());
+        assert!(same_origin("op", &base, "/v1/events?offset=500").is_ok());
+        for foreign in [
+            "https://evil.example/v1/events",
+            "http://api.amp.cisco.com/v1/events",
+            "https://api.amp.cisco.com:8443/v1",
+        ] {
+            let error = same_origin("op", &base, foreign).unwrap_err();
+            assert!(error.to_string().contains("another origin"), "{error}");
         }
     }
 }

@@ -140,6 +140,9 @@ pub struct Request {
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Body>,
+    /// An absolute URL that replaces base URL, path and query (a pagination next
+    /// link, already checked to be on the base URL's origin).
+    pub(crate) absolute_url: Option<url::Url>,
     pub(crate) problem: Option<String>,
 }
 
@@ -154,6 +157,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            absolute_url: None,
             problem: None,
         }
     }

@@ -58,6 +58,11 @@ impl<T> Response<T> {
         (self.status, self.headers, self.body)
     }
 
+    /// The rate-limit headers (limit, remaining, reset), if the server sent any.
+    pub fn rate_limit(&self) -> Option<crate::RateLimit> {
+        crate::RateLimit::from_headers(&self.headers)
+    }
+
     /// Transforms the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response { status: self.status, headers: self.headers, body: f(self.body) }

@@ -57,6 +57,21 @@ impl Shape {
 /// Decodes `value` as the best-fitting variant, trying the others if that fails.
 ///
 /// `decode(index, value)` decodes variant `index` of `shapes`.
+///
+/// ```
+/// use secgen_runtime::union::{Shape, deserialize};
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Limit { Count(i64), Word(String) }
+///
+/// const SHAPES: &[Shape] = &[Shape::Integer, Shape::String];
+/// let decode = |value| deserialize(value, SHAPES, |index, value| match index {
+///     0 => serde_json::from_value(value).map(Limit::Count),
+///     _ => serde_json::from_value(value).map(Limit::Word),
+/// });
+/// assert_eq!(decode(serde_json::json!(5)), Ok(Limit::Count(5)));
+/// assert_eq!(decode(serde_json::json!("unlimited")), Ok(Limit::Word("unlimited".into())));
+/// ```
 pub fn deserialize<T>(
     value: Value,
     shapes: &[Shape],

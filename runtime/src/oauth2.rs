@@ -1,0 +1,199 @@
+//! OAuth2 client credentials: a token fetched on demand, cached until shortly
+//! before it expires, and shared by all requests.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use serde::Deserialize;
+
+use crate::error::{Error, Result, excerpt};
+use crate::error_body::{ErrorFormat, VendorError};
+use crate::retry::{Decision, Failure, RetryPolicy};
+use crate::secret::Secret;
+
+/// The client credentials grant (RFC 6749 §4.4): a client id and secret traded at
+/// a token URL for a bearer token.
+///
+/// ```
+/// use secgen_runtime::{Auth, ClientCredentials};
+///
+/// let auth = Auth::client_credentials(
+///     ClientCredentials::new("https://id.sophos.com/api/v2/oauth2/token", "my-client-id", "my-secret").scope("token"),
+/// );
+/// assert!(!format!("{auth:?}").contains("my-secret"));
+/// ```
+#[derive(Clone)]
+pub struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    scope: Option<String>,
+    refresh_margin: Duration,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+impl ClientCredentials {
+    /// Credentials for `token_url`. Tokens are renewed 120 s before they expire
+    /// (as Sophos' own SIEM client does); see [`refresh_margin`](Self::refresh_margin).
+    pub fn new(token_url: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        Self {
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            scope: None,
+            refresh_margin: Duration::from_secs(120),
+        }
+    }
+
+    /// The `scope` form field (`token` for Sophos Central).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// How long before `expires_in` runs out a token is renewed.
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The client id (not a secret).
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+}
+
+/// A successful token response; other fields are ignored.
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+struct CachedToken {
+    token: Secret,
+    renew_at: Instant,
+}
+
+/// The cached token. Requests that find it missing or due queue on one lock, so
+/// only the first of them asks for a new one and the others reuse it.
+pub(crate) struct TokenCache {
+    credentials: ClientCredentials,
+    current: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.credentials.fmt(f)
+    }
+}
+
+impl TokenCache {
+    pub(crate) fn new(credentials: ClientCredentials) -> Self {
+        Self { credentials, current: tokio::sync::Mutex::new(None) }
+    }
+
+    /// A valid token: the cached one, or a new one.
+    pub(crate) async fn token(&self, http: &reqwest::Client, timeout: Duration, retry: &RetryPolicy) -> Result<Secret> {
+        let mut current = self.current.lock().await;
+        if let Some(cached) = current.as_ref().filter(|cached| Instant::now() < cached.renew_at) {
+            return Ok(cached.token.clone());
+        }
+        let fresh = self.request(http, timeout, retry).await?;
+        let token = fresh.token.clone();
+        *current = Some(fresh);
+        Ok(token)
+    }
+
+    /// Forgets `rejected` (after a 401), unless another request already replaced it.
+    pub(crate) async fn invalidate(&self, rejected: &Secret) {
+        let mut current = self.current.lock().await;
+        if current.as_ref().is_some_and(|cached| cached.token.expose() == rejected.expose()) {
+            *current = None;
+        }
+    }
+
+    /// POSTs the form to the token URL, retrying 429, 5xx and connection failures.
+    async fn request(&self, http: &reqwest::Client, timeout: Duration, retry: &RetryPolicy) -> Result<CachedToken> {
+        let credentials = &self.credentials;
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", credentials.client_id.as_str()),
+            ("client_secret", credentials.client_secret.expose()),
+        ];
+        if let Some(scope) = &credentials.scope {
+            form.push(("scope", scope));
+        }
+        let body = serde_urlencoded::to_string(&form).map_err(|error| self.error(None, error.to_string()))?;
+        let mut waited = Duration::ZERO;
+        for attempt in 1.. {
+            tracing::debug!(token_url = %credentials.token_url, attempt, "requesting an access token");
+            let sent = http
+                .post(&credentials.token_url)
+                .timeout(timeout)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(ACCEPT, HeaderValue::from_static("application/json"))
+                .body(body.clone())
+                .send()
+                .await;
+            let failure = match sent {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let bytes = response.bytes().await.map_err(|error| self.error(Some(status), error.to_string()))?;
+                    if status.is_success() {
+                        return self.parse(status, &bytes);
+                    }
+                    // Token requests are safe to repeat: treat them like a GET.
+                    match retry.decide(&reqwest::Method::GET, Failure::Status(status, &headers), attempt, waited) {
+                        Decision::RetryAfter(wait) => wait,
+                        Decision::GiveUp => return Err(self.status_error(status, &bytes)),
+                    }
+                }
+                Err(error) => match retry.decide(&reqwest::Method::GET, Failure::Transport, attempt, waited) {
+                    Decision::RetryAfter(wait) => wait,
+                    Decision::GiveUp => return Err(self.error(None, error.to_string())),
+                },
+            };
+            tokio::time::sleep(failure).await;
+            waited += failure;
+        }
+        unreachable!("the loop returns")
+    }
+
+    fn parse(&self, status: StatusCode, bytes: &[u8]) -> Result<CachedToken> {
+        let parsed: TokenResponse = serde_json::from_slice(bytes).map_err(|error| {
+            self.error(Some(status), format!("the response is not a token ({error}): {}", excerpt(bytes)))
+        })?;
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
+        // A lifetime shorter than the margin is renewed halfway instead.
+        let usable = lifetime.checked_sub(self.credentials.refresh_margin).unwrap_or(lifetime / 2);
+        Ok(CachedToken { token: Secret::new(parsed.access_token), renew_at: Instant::now() + usable })
+    }
+
+    fn status_error(&self, status: StatusCode, bytes: &[u8]) -> Error {
+        let summary = VendorError::parse(ErrorFormat::Generic, bytes).and_then(|vendor| vendor.summary());
+        let message = match summary {
+            Some(summary) => format!("HTTP {status}: {summary}"),
+            None => format!("HTTP {status}; body: {}", excerpt(bytes)),
+        };
+        self.error(Some(status), message)
+    }
+
+    fn error(&self, status: Option<StatusCode>, message: String) -> Error {
+        Error::Token { url: self.credentials.token_url.clone(), status, message }
+    }
+}
