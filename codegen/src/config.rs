@@ -17,9 +17,10 @@ pub struct ApiConfig {
     /// What the runtime does for this API.
     #[serde(default)]
     pub client: ClientConfig,
-    /// How list operations page, if they do.
+    /// How list operations page: each operation takes the first style whose
+    /// parameters it has.
     #[serde(default)]
-    pub pagination: Option<PaginationConfig>,
+    pub pagination: Vec<PaginationConfig>,
     /// Operations whose bodies are partial updates (omitted = keep, `null` = unset).
     #[serde(default)]
     pub partial_updates: PartialUpdates,
@@ -45,6 +46,10 @@ pub struct ClientConfig {
     /// How the crate-level example authenticates.
     #[serde(default)]
     pub auth_example: AuthExample,
+    /// Header parameters the runtime sets (routing headers such as `X-Tenant-ID`);
+    /// they are left out of method signatures.
+    #[serde(default)]
+    pub managed_headers: Vec<String>,
 }
 
 /// The runtime's error body formats.
@@ -71,11 +76,12 @@ pub enum AuthExample {
     None,
 }
 
-/// Which pagination convention the API's list operations follow (`style: ...`).
+/// A pagination convention (`style: ...`). Response fields are named by their
+/// wire path, e.g. `pages.nextKey`; the items are the response's one array.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case", tag = "style")]
 pub enum PaginationConfig {
-    /// `limit` + `offset` query parameters and a response object with one array.
+    /// `limit` + `offset` query parameters; a short page is the last.
     LimitOffset {
         /// The page-size parameter.
         limit: String,
@@ -83,6 +89,44 @@ pub enum PaginationConfig {
         offset: String,
         /// The page size when the caller sets none and the spec declares no maximum.
         default_page_size: u64,
+    },
+    /// An opaque key from the response sent back in a parameter.
+    PageKey {
+        /// The parameter carrying the key.
+        key: String,
+        /// The page-size parameter.
+        #[serde(default)]
+        size: Option<String>,
+        /// Where the response holds the next key.
+        next_key: String,
+        /// The page size when the caller sets none and the spec declares no maximum.
+        default_page_size: u64,
+    },
+    /// Page numbers from 1.
+    PageNumber {
+        /// The page-number parameter.
+        page: String,
+        /// The page-size parameter.
+        #[serde(default)]
+        size: Option<String>,
+        /// Where the response holds the current page number.
+        current: String,
+        /// Where the response holds the number of pages.
+        total: String,
+        /// The page size when the caller sets none and the spec declares no maximum.
+        default_page_size: u64,
+    },
+    /// A cursor from the response, sent back while there is more.
+    Cursor {
+        /// The parameter carrying the cursor.
+        cursor: String,
+        /// Parameters the server ignores once a cursor is sent.
+        #[serde(default)]
+        replaces: Vec<String>,
+        /// Where the response holds the next cursor.
+        next_cursor: String,
+        /// Where the response says whether more items follow.
+        has_more: String,
     },
 }
 

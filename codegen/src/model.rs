@@ -319,4 +319,16 @@ pub(crate) struct Pagination {
 #[derive(Debug)]
 pub(crate) enum PageStyle {
     LimitOffset { limit: String, offset: String, page_size: u64 },
+    PageKey { key: String, size: Option<String>, page_size: u64, next_key: FieldPath },
+    PageNumber { page: String, size: Option<String>, page_size: u64, current: FieldPath, total: FieldPath },
+    Cursor { cursor: String, replaces: Vec<String>, next_cursor: FieldPath, has_more: FieldPath },
+}
+
+/// A path from a response type down to one of its fields (`pages.nextKey`).
+#[derive(Debug, Clone)]
+pub(crate) struct FieldPath {
+    /// Each step's field name and whether that field is an `Option`.
+    pub(crate) steps: Vec<(String, bool)>,
+    /// The type of the last field.
+    pub(crate) leaf: TypeRef,
 }

@@ -128,7 +128,7 @@ impl<'a> OperationBuilder<'_, 'a> {
         let body = self.request_body(operation, &file, &mut notes)?;
         let success = self.success(operation, &file)?;
         let (errors, errors_enum) = self.errors(operation, &file)?;
-        let pagination = self.pagination(&required_params, &optional_params, &success, &method_name, methods)?;
+        let pagination = self.pagination(&required_params, &optional_params, &success, &method_name, methods);
 
         Ok(Operation {
             id: self.id,
@@ -185,6 +185,12 @@ impl<'a> OperationBuilder<'_, 'a> {
                 "path" => ParamLocation::Path,
                 "query" => ParamLocation::Query,
                 "header" if is_managed_header(&wire) => continue,
+                "header"
+                    if self.config.client.managed_headers.iter().any(|managed| managed.eq_ignore_ascii_case(&wire)) =>
+                {
+                    notes.push(format!("The `{wire}` header is set by the client (see the crate documentation)."));
+                    continue;
+                }
                 "header" if !is_header_name(&wire) => {
                     return Err(SpecError::new(
                         &pointer.join("name"),
@@ -481,6 +487,8 @@ impl<'a> OperationBuilder<'_, 'a> {
             .collect()
     }
 
+    /// The first configured page style whose parameters this operation has, if
+    /// its response is one list (an object with exactly one array property).
     fn pagination(
         &self,
         required: &[Param],
@@ -488,27 +496,56 @@ impl<'a> OperationBuilder<'_, 'a> {
         success: &Success,
         method_name: &str,
         methods: &mut Namespace,
-    ) -> SpecResult<Option<Pagination>> {
-        let Some(PaginationConfig::LimitOffset { limit, offset, default_page_size }) = &self.config.pagination else {
-            return Ok(None);
-        };
-        let find = |wire: &str| {
+    ) -> Option<Pagination> {
+        let Success::One(BodyType::Json { ty: TypeRef::Named(response_type), .. }) = success else { return None };
+        let (items_field, items_presence, item_type) = self.types.single_array_field(response_type)?;
+        let query = |wire: &str| {
             required.iter().chain(optional).find(|param| param.location == ParamLocation::Query && param.wire == wire)
         };
-        let (Some(limit_param), Some(_)) = (find(limit), find(offset)) else { return Ok(None) };
-        let Success::One(BodyType::Json { ty: TypeRef::Named(response_type), .. }) = success else { return Ok(None) };
-        let Some((items_field, items_presence, item_type)) = self.types.single_array_field(response_type) else {
-            return Ok(None);
+        let size_of = |size: &Option<String>, default: u64| {
+            size.as_deref().and_then(query).and_then(|param| param.maximum).unwrap_or(default)
         };
-        let page_size = limit_param.maximum.unwrap_or(*default_page_size);
-        Ok(Some(Pagination {
+        // A configured path counts only if it leads to a field of the expected kind.
+        let path = |wire_path: &str, expected: fn(&TypeRef) -> bool| {
+            self.types.field_path(response_type, wire_path).filter(|path| expected(&path.leaf))
+        };
+        let text = |ty: &TypeRef| *ty == TypeRef::String;
+        let number = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64);
+        let flag = |ty: &TypeRef| *ty == TypeRef::Bool;
+        let style = self.config.pagination.iter().find_map(|style| match style {
+            PaginationConfig::LimitOffset { limit, offset, default_page_size } => {
+                let limit_param = query(limit)?;
+                query(offset)?;
+                let page_size = limit_param.maximum.unwrap_or(*default_page_size);
+                Some(PageStyle::LimitOffset { limit: limit.clone(), offset: offset.clone(), page_size })
+            }
+            PaginationConfig::PageKey { key, size, next_key, default_page_size } => {
+                query(key)?;
+                let size = size.clone().filter(|size| query(size).is_some());
+                let page_size = size_of(&size, *default_page_size);
+                Some(PageStyle::PageKey { key: key.clone(), size, page_size, next_key: path(next_key, text)? })
+            }
+            PaginationConfig::PageNumber { page, size, current, total, default_page_size } => {
+                query(page)?;
+                let size = size.clone().filter(|size| query(size).is_some());
+                let page_size = size_of(&size, *default_page_size);
+                let (current, total) = (path(current, number)?, path(total, number)?);
+                Some(PageStyle::PageNumber { page: page.clone(), size, page_size, current, total })
+            }
+            PaginationConfig::Cursor { cursor, replaces, next_cursor, has_more } => {
+                query(cursor)?;
+                let (next_cursor, has_more) = (path(next_cursor, text)?, path(has_more, flag)?);
+                Some(PageStyle::Cursor { cursor: cursor.clone(), replaces: replaces.clone(), next_cursor, has_more })
+            }
+        })?;
+        Some(Pagination {
             method_name: methods.claim(&format!("{}_stream", method_name.trim_start_matches("r#"))),
-            style: PageStyle::LimitOffset { limit: limit.clone(), offset: offset.clone(), page_size },
+            style,
             response_type: response_type.clone(),
             items_field,
             items_presence,
             item_type,
-        }))
+        })
     }
 }
 

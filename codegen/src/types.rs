@@ -17,7 +17,8 @@ use serde_json::Value;
 
 use crate::error::{Pointer, SpecError, SpecResult};
 use crate::model::{
-    EnumVariant, Field, FileKey, Presence, Shape, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    EnumVariant, Field, FieldPath, FileKey, Presence, Shape, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::naming::{Case, Namespace, RESERVED_TYPE_NAMES, assign_names, camel, snake};
 use crate::resolve::{Resolver, SchemaRef, schema_component_name};
@@ -153,6 +154,21 @@ impl<'a> TypeBuilder<'a> {
             | TypeRef::Date => true,
             TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) => false,
         }
+    }
+
+    /// The path to a field by its dotted wire path (`pages.nextKey`), through
+    /// struct fields only.
+    pub(crate) fn field_path(&self, struct_name: &str, wire_path: &str) -> Option<FieldPath> {
+        let mut steps = Vec::new();
+        let mut current = TypeRef::Named(struct_name.to_owned());
+        for wire in wire_path.split('.') {
+            let TypeRef::Named(name) = self.unalias(&current) else { return None };
+            let Some(TypeKind::Struct(object)) = self.def(&name).map(|def| &def.kind) else { return None };
+            let field = object.fields.iter().find(|field| field.wire == wire)?;
+            steps.push((field.name.clone(), field.presence != Presence::Required));
+            current = field.ty.clone();
+        }
+        Some(FieldPath { steps, leaf: self.unalias(&current) })
     }
 
     /// The one array property of a list response, if it has exactly one:

@@ -12,6 +12,7 @@
 
 mod auth;
 mod client;
+mod datetime;
 mod error;
 mod error_body;
 mod hooks;
@@ -30,6 +31,7 @@ pub mod union;
 
 pub use auth::Auth;
 pub use client::{ApiClient, ApiInfo, BaseUrl, ClientBuilder};
+pub use datetime::{DateTime, ParseDateTimeError};
 pub use error::{ApiError, Error, Result};
 pub use error_body::{ErrorFormat, GenericErrorBody, SophosCentralError, VendorError};
 pub use hooks::{Hook, HookContext, Outcome};
@@ -49,9 +51,6 @@ pub use reqwest;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
 pub use serde_json;
-
-/// An OpenAPI `date-time`: a UTC timestamp.
-pub type DateTime = chrono::DateTime<chrono::Utc>;
 
 /// An OpenAPI `date`: a calendar date.
 pub type Date = chrono::NaiveDate;

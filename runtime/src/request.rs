@@ -90,7 +90,7 @@ display_param!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, chrono::Nai
 impl ParamValue for crate::DateTime {
     /// RFC 3339 with a `Z` suffix, as OpenAPI `date-time` requires.
     fn to_param(&self) -> Option<Cow<'_, str>> {
-        Some(Cow::Owned(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+        Some(Cow::Owned(self.to_string()))
     }
 }
 

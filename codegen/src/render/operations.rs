@@ -1,13 +1,13 @@
 //! Rendering of operations: one async method each, plus a stream for list operations.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, paragraphs};
 use super::idents::{Scope, ident};
 use crate::model::{
-    ArrayStyle, BodyType, Operation, PageStyle, Pagination, Param, ParamEncoding, ParamLocation, Presence, Success,
-    TypeRef,
+    ArrayStyle, BodyType, FieldPath, Operation, PageStyle, Pagination, Param, ParamEncoding, ParamLocation, Presence,
+    Success, TypeRef,
 };
 
 /// The methods of one operation, for an `impl Client` block.
@@ -57,6 +57,7 @@ pub(crate) fn paginated_impl(pagination: &Pagination, scope: &mut Scope) -> Toke
     let response = scope.named(&pagination.response_type);
     let item = scope.ty(&pagination.item_type);
     let field = ident(&pagination.items_field);
+    let page_info = page_info(&pagination.style, &rt);
     let (items, into_items) = match pagination.items_presence {
         Presence::Required => (quote! { &self.#field }, quote! { self.#field }),
         _ => (quote! { self.#field.as_deref().unwrap_or_default() }, quote! { self.#field.unwrap_or_default() }),
@@ -72,6 +73,8 @@ pub(crate) fn paginated_impl(pagination: &Pagination, scope: &mut Scope) -> Toke
             fn into_items(self) -> Vec<#item> {
                 #into_items
             }
+
+            #page_info
         }
     }
 }
@@ -114,23 +117,108 @@ fn operation_docs(operation: &Operation) -> String {
 }
 
 fn stream_docs(operation: &Operation, pagination: &Pagination) -> String {
-    let PageStyle::LimitOffset { limit, offset, page_size } = &pagination.style;
+    let how = match &pagination.style {
+        PageStyle::LimitOffset { limit, offset, page_size } => format!(
+            "Pages are requested with `{limit}` (default {page_size}) and `{offset}` (starting at the `{offset}` in \
+             `params`, else 0); a page with fewer items than the limit is the last."
+        ),
+        PageStyle::PageKey { key, page_size, .. } => format!(
+            "Each page's next key is sent back in `{key}` (pages of {page_size} unless `params` says otherwise); a page \
+             without a next key is the last."
+        ),
+        PageStyle::PageNumber { page, page_size, .. } => format!(
+            "Pages are numbered by `{page}` from the one in `params` (else 1), {page_size} items each unless `params` \
+             says otherwise, up to the total number of pages or the first empty page."
+        ),
+        PageStyle::Cursor { cursor, replaces, .. } => {
+            let replaced = if replaces.is_empty() {
+                String::new()
+            } else {
+                format!(" (`{}` is then left out, as the server ignores it)", replaces.join("`, `"))
+            };
+            format!(
+                "Each page's cursor is sent back in `{cursor}`{replaced} while the server says there is more. After the \
+                 last page, [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) holds the last cursor: pass it as \
+                 `{cursor}` to resume on the next poll."
+            )
+        }
+    };
     format!(
-        "Every item of [`{method}`](Self::{method}), fetched page after page, as a stream.\n\n\
-         Pages are requested with `{limit}` (default {page_size}) and `{offset}` (starting at the \
-         `{offset}` in `params`, else 0); a page with fewer items than the limit is the last. \
-         Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and \
+        "Every item of [`{method}`](Self::{method}), fetched page after page, as a stream.\n\n{how} Use \
+         [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and \
          [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.",
         method = operation.method_name.trim_start_matches("r#"),
     )
 }
 
 fn page_style(style: &PageStyle, rt: &TokenStream) -> TokenStream {
+    let optional = |name: &Option<String>| match name {
+        Some(name) => quote! { Some(#name) },
+        None => quote! { None },
+    };
     match style {
         PageStyle::LimitOffset { limit, offset, page_size } => {
-            let page_size = proc_macro2::Literal::u64_unsuffixed(*page_size);
+            let page_size = Literal::u64_unsuffixed(*page_size);
             quote! { #rt::PageStyle::limit_offset(#limit, #offset, #page_size) }
         }
+        PageStyle::PageKey { key, size, page_size, .. } => {
+            let (size, page_size) = (optional(size), Literal::u64_unsuffixed(*page_size));
+            quote! { #rt::PageStyle::page_key(#key, #size, #page_size) }
+        }
+        PageStyle::PageNumber { page, size, page_size, .. } => {
+            let (size, page_size) = (optional(size), Literal::u64_unsuffixed(*page_size));
+            quote! { #rt::PageStyle::page_number(#page, #size, #page_size) }
+        }
+        PageStyle::Cursor { cursor, replaces, .. } => quote! { #rt::PageStyle::cursor(#cursor, &[#(#replaces),*]) },
+    }
+}
+
+/// The body of `Paginated::page_info` for styles that read the response.
+fn page_info(style: &PageStyle, rt: &TokenStream) -> Option<TokenStream> {
+    let fields = match style {
+        PageStyle::LimitOffset { .. } => return None,
+        PageStyle::PageKey { next_key, .. } => {
+            let next_key = read_field(next_key);
+            quote! { next_key: #next_key, }
+        }
+        PageStyle::PageNumber { current, total, .. } => {
+            let (current, total) = (read_field(current), read_field(total));
+            quote! { current_page: #current, total_pages: #total, }
+        }
+        PageStyle::Cursor { next_cursor, has_more, .. } => {
+            let (next_cursor, has_more) = (read_field(next_cursor), read_field(has_more));
+            quote! { next_cursor: #next_cursor, has_more: #has_more, }
+        }
+    };
+    Some(quote! {
+        fn page_info(&self) -> #rt::PageInfo {
+            #rt::PageInfo { #fields ..Default::default() }
+        }
+    })
+}
+
+/// An expression reading `path` from `self` as an `Option` of the `PageInfo`
+/// field's type (`String`, `u64` or `bool`).
+fn read_field(path: &FieldPath) -> TokenStream {
+    let mut expression = quote! { self };
+    let mut is_option = false;
+    for (field, optional) in &path.steps {
+        let field = ident(field);
+        expression = match (is_option, *optional) {
+            (false, false) => quote! { #expression.#field },
+            (false, true) => quote! { #expression.#field.as_ref() },
+            (true, false) => quote! { #expression.map(|value| &value.#field) },
+            (true, true) => quote! { #expression.and_then(|value| value.#field.as_ref()) },
+        };
+        is_option |= *optional;
+    }
+    match (&path.leaf, is_option) {
+        (TypeRef::I32 | TypeRef::I64, true) => quote! { #expression.and_then(|value| u64::try_from(*value).ok()) },
+        (TypeRef::I32 | TypeRef::I64, false) => quote! { u64::try_from(#expression).ok() },
+        (TypeRef::Bool, true) => quote! { #expression.copied() },
+        (TypeRef::Bool, false) => quote! { Some(#expression) },
+        (_, true) => quote! { #expression.cloned() },
+        (_, false) => quote! { Some(#expression.clone()) },
     }
 }
 
