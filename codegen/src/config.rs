@@ -61,6 +61,12 @@ pub enum ErrorFormatConfig {
     Generic,
     /// `{status, errors: [{code, message}]}`.
     SophosFactory,
+    /// `{error, message, correlationId, requestId, ...}`.
+    SophosCentral,
+    /// The envelope with `errors: [{error_code, description, details}]`.
+    CiscoAmp,
+    /// `{error, description}`.
+    CloudSoar,
 }
 
 /// The credentials shown in the generated crate's example.
@@ -72,6 +78,8 @@ pub enum AuthExample {
     Bearer,
     /// `Auth::basic(user, password)`.
     Basic,
+    /// `Auth::client_credentials(...)` (OAuth2).
+    ClientCredentials,
     /// No credentials.
     None,
 }

@@ -149,7 +149,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl<C: From<ApiClient>> ClientBuilder<C> {
+impl<C> ClientBuilder<C> {
     /// Starts from the API's defaults: its default base URL, no credentials, a 60 s
     /// request timeout, a 10 s connect timeout and [`RetryPolicy::default`].
     pub fn new(api: &'static ApiInfo) -> Self {
@@ -231,7 +231,15 @@ impl<C: From<ApiClient>> ClientBuilder<C> {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<C> {
+    pub fn build(self) -> Result<C>
+    where
+        C: From<ApiClient>,
+    {
+        self.build_api_client().map(C::from)
+    }
+
+    /// Builds the runtime client itself (for helpers that route before wrapping).
+    pub fn build_api_client(self) -> Result<ApiClient> {
         let base_url = match self.base_url {
             Some(base_url) => base_url.into_url()?,
             None => match self.api.default_base_url {
@@ -262,7 +270,7 @@ impl<C: From<ApiClient>> ClientBuilder<C> {
             hooks: self.hooks,
             default_headers: self.default_headers,
         };
-        Ok(C::from(ApiClient { inner: Arc::new(inner) }))
+        Ok(ApiClient { inner: Arc::new(inner) })
     }
 }
 
@@ -314,7 +322,8 @@ impl ApiClient {
     }
 
     /// The same client (pool, token, policy, hooks) with another base URL and
-    /// extra default headers: for APIs that route callers to a regional host.
+    /// these headers added to its default headers: for APIs that route callers to
+    /// a regional host (see [`sophos_central::Session`](crate::sophos_central::Session)).
     pub fn rebased(&self, base_url: impl Into<BaseUrl>, headers: &[(&'static str, &str)]) -> Result<ApiClient> {
         let mut default_headers = self.inner.default_headers.clone();
         for (name, value) in headers {

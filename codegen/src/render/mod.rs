@@ -22,7 +22,7 @@ use quote::quote;
 use self::docs::{paragraphs, trusted_doc_attrs};
 use self::idents::{Scope, ident};
 use crate::config::{ApiConfig, AuthExample, ErrorFormatConfig};
-use crate::model::{FileKey, Model, TypeDef};
+use crate::model::{FileKey, Model, Pagination, TypeDef};
 use crate::naming::Namespace;
 
 /// What every file's first line says.
@@ -52,6 +52,10 @@ pub(crate) fn render(
     files.insert("src/lib.rs".to_owned(), lib_rs(model, config, provenance));
     files.insert("src/client.rs".to_owned(), rust_file(provenance, client_rs(model, config))?);
 
+    let mut paginations: BTreeMap<&str, Vec<&Pagination>> = BTreeMap::new();
+    for pagination in model.operations.iter().filter_map(|operation| operation.pagination.as_ref()) {
+        paginations.entry(pagination.response_type.as_str()).or_default().push(pagination);
+    }
     let mut by_file: BTreeMap<&FileKey, Vec<&TypeDef>> = BTreeMap::new();
     for def in &model.types {
         by_file.entry(&def.file).or_default().push(def);
@@ -62,8 +66,8 @@ pub(crate) fn render(
     for file in &all_files {
         let defs = by_file.get(file).map(Vec::as_slice).unwrap_or_default();
         let tokens = match file {
-            FileKey::Component(_) => component_file(defs),
-            FileKey::Operations(_) => operations_file(model, file, defs),
+            FileKey::Component(_) => component_file(defs, &paginations),
+            FileKey::Operations(_) => operations_file(model, file, defs, &paginations),
         };
         files.insert(path_of(file, &modules), rust_file(provenance, tokens)?);
     }
@@ -144,27 +148,37 @@ fn truncate(text: &str) -> String {
     text.chars().take(400).collect()
 }
 
-fn component_file(defs: &[&TypeDef]) -> TokenStream {
+/// List response types by name, with the paginations that return them.
+type Paginations<'a> = BTreeMap<&'a str, Vec<&'a Pagination>>;
+
+fn component_file(defs: &[&TypeDef], paginations: &Paginations) -> TokenStream {
     let mut scope = Scope::new(defs.iter().map(|def| def.name.clone()));
-    let items: Vec<TokenStream> = defs.iter().map(|def| types::type_def(def, &mut scope)).collect();
+    let items = type_items(defs, paginations, &mut scope);
     let imports = scope.imports();
     quote! { #imports #(#items)* }
 }
 
-fn operations_file(model: &Model, file: &FileKey, defs: &[&TypeDef]) -> TokenStream {
+fn operations_file(model: &Model, file: &FileKey, defs: &[&TypeDef], paginations: &Paginations) -> TokenStream {
     let mut scope = Scope::new(defs.iter().map(|def| def.name.clone()));
     let in_file: Vec<_> = model.operations.iter().filter(|operation| &operation.file == file).collect();
     let methods: Vec<TokenStream> =
         in_file.iter().map(|operation| operations::methods(operation, &mut scope)).collect();
-    let paginated: Vec<TokenStream> = in_file
-        .iter()
-        .filter_map(|operation| operation.pagination.as_ref())
-        .map(|pagination| operations::paginated_impl(pagination, &mut scope))
-        .collect();
-    let items: Vec<TokenStream> = defs.iter().map(|def| types::type_def(def, &mut scope)).collect();
+    let items = type_items(defs, paginations, &mut scope);
     let imports = scope.imports();
     let client_impl = (!methods.is_empty()).then(|| quote! { impl crate::Client { #(#methods)* } });
-    quote! { #imports #client_impl #(#paginated)* #(#items)* }
+    quote! { #imports #client_impl #(#items)* }
+}
+
+/// Each type, followed by its `Paginated` impl when it is a list response.
+fn type_items(defs: &[&TypeDef], paginations: &Paginations, scope: &mut Scope) -> Vec<TokenStream> {
+    let mut items = Vec::new();
+    for def in defs {
+        items.push(types::type_def(def, scope));
+        if let Some(list) = paginations.get(def.name.as_str()) {
+            items.push(operations::paginated_impl(list, scope));
+        }
+    }
+    items
 }
 
 fn types_mod(
@@ -259,17 +273,23 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
     let error_format = match config.client.error_format {
         ErrorFormatConfig::Generic => quote! { Generic },
         ErrorFormatConfig::SophosFactory => quote! { SophosFactory },
+        ErrorFormatConfig::SophosCentral => quote! { SophosCentral },
+        ErrorFormatConfig::CiscoAmp => quote! { CiscoAmp },
+        ErrorFormatConfig::CloudSoar => quote! { CloudSoar },
     };
     let auth = match config.client.auth_example {
         AuthExample::Bearer => "    .auth(Auth::bearer(std::env::var(\"API_TOKEN\").unwrap_or_default()))\n",
         AuthExample::Basic => "    .auth(Auth::basic(\"client-id\", std::env::var(\"API_KEY\").unwrap_or_default()))\n",
+        AuthExample::ClientCredentials => {
+            "    .auth(Auth::client_credentials(runtime::ClientCredentials::new(\"https://id.example.com/token\", \"client-id\", std::env::var(\"CLIENT_SECRET\").unwrap_or_default())))\n"
+        }
         AuthExample::None => "",
     };
     let docs = trusted_doc_attrs(&format!(
         "The client of the {title}: one async method per operation.\n\n\
          Cheap to clone; clones share one connection pool.\n\n\
          ```no_run\n\
-         use {crate_ident}::runtime::Auth;\n\n\
+         use {crate_ident}::runtime::{{self, Auth}};\n\n\
          let client = {crate_ident}::Client::builder()\n{auth}    .build()?;\n\
          # Ok::<(), {crate_ident}::Error>(())\n\
          ```"

@@ -51,13 +51,15 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
     }
 }
 
-/// `impl Paginated` for the list response of a paginated operation.
-pub(crate) fn paginated_impl(pagination: &Pagination, scope: &mut Scope) -> TokenStream {
+/// `impl Paginated` for a list response type, once, whichever operations (and
+/// page styles) return it: `page_info` fills the fields of every style.
+pub(crate) fn paginated_impl(paginations: &[&Pagination], scope: &mut Scope) -> TokenStream {
     let rt = scope.rt();
+    let pagination = paginations[0];
     let response = scope.named(&pagination.response_type);
     let item = scope.ty(&pagination.item_type);
     let field = ident(&pagination.items_field);
-    let page_info = page_info(&pagination.style, &rt);
+    let page_info = page_info(paginations.iter().map(|pagination| &pagination.style), &rt);
     let (items, into_items) = match pagination.items_presence {
         Presence::Required => (quote! { &self.#field }, quote! { self.#field }),
         _ => (quote! { self.#field.as_deref().unwrap_or_default() }, quote! { self.#field.unwrap_or_default() }),
@@ -80,19 +82,22 @@ pub(crate) fn paginated_impl(pagination: &Pagination, scope: &mut Scope) -> Toke
 }
 
 fn operation_docs(operation: &Operation) -> String {
-    let mut errors: Vec<String> = operation
-        .errors
+    // Statuses that share a description are listed together: `401, 403 (Forbidden)`.
+    let mut groups: Vec<(Vec<String>, &str)> = Vec::new();
+    for error in &operation.errors {
+        let description = error.description.trim();
+        match groups.iter_mut().find(|(_, known)| *known == description) {
+            Some((statuses, _)) => statuses.push(error.status.label()),
+            None => groups.push((vec![error.status.label()], description)),
+        }
+    }
+    let errors: Vec<String> = groups
         .iter()
-        .map(|error| {
-            let description = error.description.trim();
-            if description.is_empty() {
-                error.status.label()
-            } else {
-                format!("{} ({description})", error.status.label())
-            }
+        .map(|(statuses, description)| {
+            let statuses = statuses.join(", ");
+            if description.is_empty() { statuses } else { format!("{statuses} ({description})") }
         })
         .collect();
-    errors.dedup();
     let errors = (!errors.is_empty()).then(|| {
         let typed = operation
             .errors_enum
@@ -173,26 +178,36 @@ fn page_style(style: &PageStyle, rt: &TokenStream) -> TokenStream {
     }
 }
 
-/// The body of `Paginated::page_info` for styles that read the response.
-fn page_info(style: &PageStyle, rt: &TokenStream) -> Option<TokenStream> {
-    let fields = match style {
-        PageStyle::LimitOffset { .. } => return None,
-        PageStyle::PageKey { next_key, .. } => {
-            let next_key = read_field(next_key);
-            quote! { next_key: #next_key, }
+/// `Paginated::page_info` for the styles that read the response (none for
+/// limit/offset paging).
+fn page_info<'a>(styles: impl Iterator<Item = &'a PageStyle>, rt: &TokenStream) -> Option<TokenStream> {
+    let mut fields: Vec<(&'static str, &FieldPath)> = Vec::new();
+    for style in styles {
+        let read: Vec<(&'static str, &FieldPath)> = match style {
+            PageStyle::LimitOffset { .. } => Vec::new(),
+            PageStyle::PageKey { next_key, .. } => vec![("next_key", next_key)],
+            PageStyle::PageNumber { current, total, .. } => vec![("current_page", current), ("total_pages", total)],
+            PageStyle::Cursor { next_cursor, has_more, .. } => {
+                vec![("next_cursor", next_cursor), ("has_more", has_more)]
+            }
+        };
+        for (name, path) in read {
+            if !fields.iter().any(|(known, _)| *known == name) {
+                fields.push((name, path));
+            }
         }
-        PageStyle::PageNumber { current, total, .. } => {
-            let (current, total) = (read_field(current), read_field(total));
-            quote! { current_page: #current, total_pages: #total, }
-        }
-        PageStyle::Cursor { next_cursor, has_more, .. } => {
-            let (next_cursor, has_more) = (read_field(next_cursor), read_field(has_more));
-            quote! { next_cursor: #next_cursor, has_more: #has_more, }
-        }
-    };
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let assignments = fields.iter().map(|(name, path)| {
+        let name = ident(name);
+        let value = read_field(path);
+        quote! { #name: #value, }
+    });
     Some(quote! {
         fn page_info(&self) -> #rt::PageInfo {
-            #rt::PageInfo { #fields ..Default::default() }
+            #rt::PageInfo { #(#assignments)* ..Default::default() }
         }
     })
 }

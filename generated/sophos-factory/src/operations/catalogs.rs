@@ -481,42 +481,6 @@ impl crate::Client {
     }
 }
 
-impl rt::Paginated for ListCatalogPipelinesResponse {
-    type Item = Pipeline;
-
-    fn items(&self) -> &[Pipeline] {
-        self.pipelines.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Pipeline> {
-        self.pipelines.unwrap_or_default()
-    }
-}
-
-impl rt::Paginated for GetCatalogPipelineRevisionsResponse {
-    type Item = PipelineRevision;
-
-    fn items(&self) -> &[PipelineRevision] {
-        self.pipeline_revisions.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<PipelineRevision> {
-        self.pipeline_revisions.unwrap_or_default()
-    }
-}
-
-impl rt::Paginated for ListOrganizationSharedCatalogsResponse {
-    type Item = Project;
-
-    fn items(&self) -> &[Project] {
-        self.projects.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Project> {
-        self.projects.unwrap_or_default()
-    }
-}
-
 /// One item.
 #[derive(
     Debug,
@@ -1115,6 +1079,18 @@ pub struct ListCatalogPipelinesResponse {
     pub pipelines: Option<Vec<Pipeline>>,
 }
 
+impl rt::Paginated for ListCatalogPipelinesResponse {
+    type Item = Pipeline;
+
+    fn items(&self) -> &[Pipeline] {
+        self.pipelines.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Pipeline> {
+        self.pipelines.unwrap_or_default()
+    }
+}
+
 /// One item.
 #[derive(
     Debug,
@@ -1179,6 +1155,18 @@ pub struct GetCatalogPipelineRevisionsResponse {
     /// The `pipeline_revisions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline_revisions: Option<Vec<PipelineRevision>>,
+}
+
+impl rt::Paginated for GetCatalogPipelineRevisionsResponse {
+    type Item = PipelineRevision;
+
+    fn items(&self) -> &[PipelineRevision] {
+        self.pipeline_revisions.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<PipelineRevision> {
+        self.pipeline_revisions.unwrap_or_default()
+    }
 }
 
 /// Values of the `sort` parameter.
@@ -1349,6 +1337,18 @@ pub struct ListOrganizationSharedCatalogsResponse {
     /// The `projects` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<Project>>,
+}
+
+impl rt::Paginated for ListOrganizationSharedCatalogsResponse {
+    type Item = Project;
+
+    fn items(&self) -> &[Project] {
+        self.projects.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Project> {
+        self.projects.unwrap_or_default()
+    }
 }
 
 /// The 200 response of `listOrganizationSharedCatalogAccessRequests`.

@@ -135,18 +135,6 @@ impl crate::Client {
     }
 }
 
-impl rt::Paginated for ListCredentialsResponse {
-    type Item = Credential;
-
-    fn items(&self) -> &[Credential] {
-        self.credentials.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Credential> {
-        self.credentials.unwrap_or_default()
-    }
-}
-
 /// One item.
 #[derive(
     Debug,
@@ -294,6 +282,18 @@ pub struct ListCredentialsResponse {
     /// The `credentials` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<Credential>>,
+}
+
+impl rt::Paginated for ListCredentialsResponse {
+    type Item = Credential;
+
+    fn items(&self) -> &[Credential] {
+        self.credentials.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Credential> {
+        self.credentials.unwrap_or_default()
+    }
 }
 
 /// The 201 response of `createCredential`.

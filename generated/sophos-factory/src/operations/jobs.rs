@@ -170,18 +170,6 @@ impl crate::Client {
     }
 }
 
-impl rt::Paginated for ListJobsResponse {
-    type Item = Job;
-
-    fn items(&self) -> &[Job] {
-        self.jobs.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Job> {
-        self.jobs.unwrap_or_default()
-    }
-}
-
 /// Values of the `sort` parameter.
 #[derive(
     Debug,
@@ -307,6 +295,18 @@ pub struct ListJobsResponse {
     /// The `jobs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<Job>>,
+}
+
+impl rt::Paginated for ListJobsResponse {
+    type Item = Job;
+
+    fn items(&self) -> &[Job] {
+        self.jobs.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Job> {
+        self.jobs.unwrap_or_default()
+    }
 }
 
 /// The 201 response of `createJob`.

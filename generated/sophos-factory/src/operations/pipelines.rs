@@ -370,30 +370,6 @@ impl crate::Client {
     }
 }
 
-impl rt::Paginated for ListPipelinesResponse {
-    type Item = Pipeline;
-
-    fn items(&self) -> &[Pipeline] {
-        self.pipelines.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Pipeline> {
-        self.pipelines.unwrap_or_default()
-    }
-}
-
-impl rt::Paginated for GetPipelineRevisionsResponse {
-    type Item = PipelineRevision;
-
-    fn items(&self) -> &[PipelineRevision] {
-        self.pipeline_revisions.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<PipelineRevision> {
-        self.pipeline_revisions.unwrap_or_default()
-    }
-}
-
 /// Values of the `sort` parameter.
 #[derive(
     Debug,
@@ -472,6 +448,18 @@ pub struct ListPipelinesResponse {
     /// The `pipelines` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<Pipeline>>,
+}
+
+impl rt::Paginated for ListPipelinesResponse {
+    type Item = Pipeline;
+
+    fn items(&self) -> &[Pipeline] {
+        self.pipelines.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Pipeline> {
+        self.pipelines.unwrap_or_default()
+    }
 }
 
 /// The 201 response of `createPipeline`.
@@ -553,6 +541,18 @@ pub struct GetPipelineRevisionsResponse {
     /// The `pipeline_revisions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline_revisions: Option<Vec<PipelineRevision>>,
+}
+
+impl rt::Paginated for GetPipelineRevisionsResponse {
+    type Item = PipelineRevision;
+
+    fn items(&self) -> &[PipelineRevision] {
+        self.pipeline_revisions.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<PipelineRevision> {
+        self.pipeline_revisions.unwrap_or_default()
+    }
 }
 
 /// The 200 response of `createPipelineRevision`.

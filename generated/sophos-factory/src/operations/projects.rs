@@ -292,30 +292,6 @@ impl crate::Client {
     }
 }
 
-impl rt::Paginated for ListProjectsResponse {
-    type Item = Project;
-
-    fn items(&self) -> &[Project] {
-        self.projects.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Project> {
-        self.projects.unwrap_or_default()
-    }
-}
-
-impl rt::Paginated for ListOrganizationProjectsResponse {
-    type Item = Project;
-
-    fn items(&self) -> &[Project] {
-        self.projects.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Project> {
-        self.projects.unwrap_or_default()
-    }
-}
-
 /// One item.
 #[derive(
     Debug,
@@ -535,6 +511,18 @@ pub struct ListProjectsResponse {
     pub projects: Option<Vec<Project>>,
 }
 
+impl rt::Paginated for ListProjectsResponse {
+    type Item = Project;
+
+    fn items(&self) -> &[Project] {
+        self.projects.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Project> {
+        self.projects.unwrap_or_default()
+    }
+}
+
 /// The request body of `publishProjectCatalog`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PublishProjectCatalogBody {
@@ -620,6 +608,18 @@ pub struct ListOrganizationProjectsResponse {
     /// The `projects` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<Project>>,
+}
+
+impl rt::Paginated for ListOrganizationProjectsResponse {
+    type Item = Project;
+
+    fn items(&self) -> &[Project] {
+        self.projects.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Project> {
+        self.projects.unwrap_or_default()
+    }
 }
 
 /// The 201 response of `createOrganizationProject`.

@@ -163,18 +163,6 @@ impl crate::Client {
     }
 }
 
-impl rt::Paginated for ListProjectRunsResponse {
-    type Item = Run;
-
-    fn items(&self) -> &[Run] {
-        self.runs.as_deref().unwrap_or_default()
-    }
-
-    fn into_items(self) -> Vec<Run> {
-        self.runs.unwrap_or_default()
-    }
-}
-
 /// One item.
 #[derive(
     Debug,
@@ -377,6 +365,18 @@ pub struct ListProjectRunsResponse {
     /// The `runs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs: Option<Vec<Run>>,
+}
+
+impl rt::Paginated for ListProjectRunsResponse {
+    type Item = Run;
+
+    fn items(&self) -> &[Run] {
+        self.runs.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Run> {
+        self.runs.unwrap_or_default()
+    }
 }
 
 /// One item.

@@ -1,0 +1,204 @@
+//! Sophos Central: credentials, `whoami`, and routing every call to the right host
+//! with the right id header.
+//!
+//! Sophos Central decides where a caller's data lives. After the OAuth2 token,
+//! `GET /whoami/v1` says whether the credentials belong to a tenant, a partner or
+//! an organization:
+//! - a tenant calls the tenant APIs on its data-region host with `X-Tenant-ID`;
+//! - a partner or organization calls the global APIs with `X-Partner-ID` or
+//!   `X-Organization-ID`, lists its tenants, and calls each tenant's APIs on that
+//!   tenant's `apiHost` with `X-Tenant-ID`.
+//!
+//! A [`Session`] does all of that; every client it hands out shares one token.
+//!
+//! ```no_run
+//! # async fn demo() -> secgen_runtime::Result<()> {
+//! use secgen_runtime::sophos_central::{Session, credentials};
+//! use secgen_runtime::{ApiClient, ApiInfo, ClientBuilder};
+//!
+//! static API: ApiInfo = ApiInfo::new("example", "1.0.0").default_base_url(secgen_runtime::sophos_central::GLOBAL_URL);
+//! let session = Session::connect(ClientBuilder::<ApiClient>::new(&API), credentials("client-id", "client-secret")).await?;
+//! for tenant in session.tenants().await? {
+//!     let client: ApiClient = session.tenant_client(&tenant)?;
+//!     println!("{} at {}", tenant.id, client.base_url());
+//! }
+//! # Ok(()) }
+//! ```
+
+use serde::Deserialize;
+
+use crate::client::{ApiClient, ClientBuilder};
+use crate::error::{Error, Result};
+use crate::oauth2::ClientCredentials;
+use crate::pagination::{PageInfo, PageStyle, Paginated};
+use crate::request::{Method, Request};
+use crate::{Auth, BaseUrl};
+use futures::TryStreamExt;
+
+/// The token URL of Sophos ID.
+pub const TOKEN_URL: &str = "https://id.sophos.com/api/v2/oauth2/token";
+
+/// The host of the global APIs (whoami, partner, organization).
+pub const GLOBAL_URL: &str = "https://api.central.sophos.com";
+
+/// Client credentials for Sophos Central: Sophos ID's token URL and `scope=token`.
+pub fn credentials(client_id: impl Into<String>, client_secret: impl Into<crate::Secret>) -> ClientCredentials {
+    ClientCredentials::new(TOKEN_URL, client_id, client_secret).scope("token")
+}
+
+/// What `whoami` says about the credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Identity {
+    /// The tenant, partner or organization id.
+    pub id: String,
+    /// Which of the three it is.
+    #[serde(rename = "idType")]
+    pub kind: IdType,
+    /// Where its APIs are.
+    #[serde(rename = "apiHosts")]
+    pub api_hosts: ApiHosts,
+}
+
+/// The kind of account the credentials belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdType {
+    /// A single tenant.
+    Tenant,
+    /// A partner managing tenants.
+    Partner,
+    /// An organization (enterprise) with tenants.
+    Organization,
+}
+
+/// `apiHosts` of `whoami`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ApiHosts {
+    /// The global APIs' host.
+    pub global: String,
+    /// The tenant APIs' host (tenants only).
+    #[serde(rename = "dataRegion", default)]
+    pub data_region: Option<String>,
+}
+
+/// Where one tenant's APIs are: its id and host.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TenantRoute {
+    /// The tenant id (sent as `X-Tenant-ID`).
+    pub id: String,
+    /// The tenant's name, when the tenant list gives it.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The host of the tenant's APIs.
+    #[serde(rename = "apiHost")]
+    pub api_host: String,
+    /// The region code, e.g. `eu01`.
+    #[serde(rename = "dataRegion", default)]
+    pub data_region: Option<String>,
+}
+
+/// One page of `GET /partner/v1/tenants` or `/organization/v1/tenants`.
+#[derive(Deserialize)]
+struct TenantPage {
+    items: Vec<TenantRoute>,
+    #[serde(default)]
+    pages: TenantPages,
+}
+
+#[derive(Deserialize, Default)]
+struct TenantPages {
+    current: Option<u64>,
+    total: Option<u64>,
+}
+
+impl Paginated for TenantPage {
+    type Item = TenantRoute;
+
+    fn items(&self) -> &[TenantRoute] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<TenantRoute> {
+        self.items
+    }
+
+    fn page_info(&self) -> PageInfo {
+        PageInfo::page_number(self.pages.current, self.pages.total)
+    }
+}
+
+/// Authenticated Sophos Central credentials that know where their data is.
+///
+/// Clients from [`client`](Self::client) and [`tenant_client`](Self::tenant_client)
+/// share one token, connection pool, retry policy and hooks.
+#[derive(Debug, Clone)]
+pub struct Session {
+    identity: Identity,
+    /// The client as configured, before any routing header.
+    root: ApiClient,
+}
+
+impl Session {
+    /// Gets a token, asks `whoami`, and remembers the answer.
+    ///
+    /// `builder` is a generated client's `Client::builder()` (or any builder); its
+    /// base URL is where `whoami` is asked (the global host by default).
+    pub async fn connect<C>(builder: ClientBuilder<C>, credentials: ClientCredentials) -> Result<Session> {
+        let root = builder.auth(Auth::client_credentials(credentials)).build_api_client()?;
+        let identity =
+            root.send(Request::new(Method::GET, "whoami", "/whoami/v1")).await?.json::<Identity>()?.into_inner();
+        tracing::debug!(id = %identity.id, kind = ?identity.kind, "sophos central whoami");
+        Ok(Session { identity, root })
+    }
+
+    /// Who the credentials belong to.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// A client for the caller's own scope: a tenant's data-region host with
+    /// `X-Tenant-ID`, or the global host with `X-Partner-ID` / `X-Organization-ID`.
+    pub fn client<C: From<ApiClient>>(&self) -> Result<C> {
+        let id = self.identity.id.as_str();
+        let routed = match self.identity.kind {
+            IdType::Tenant => {
+                let host =
+                    self.identity.api_hosts.data_region.as_deref().ok_or_else(|| {
+                        Error::Config("whoami names a tenant without `apiHosts.dataRegion`".to_owned())
+                    })?;
+                self.root.rebased(BaseUrl::from(host), &[("x-tenant-id", id)])?
+            }
+            IdType::Partner => self.root.rebased(BaseUrl::from(self.global()), &[("x-partner-id", id)])?,
+            IdType::Organization => self.root.rebased(BaseUrl::from(self.global()), &[("x-organization-id", id)])?,
+        };
+        Ok(C::from(routed))
+    }
+
+    /// Every tenant the credentials reach: the caller itself for a tenant, else
+    /// all pages of the partner's or organization's tenant list.
+    pub async fn tenants(&self) -> Result<Vec<TenantRoute>> {
+        let (path, operation) = match self.identity.kind {
+            IdType::Tenant => {
+                let api_host = self.identity.api_hosts.data_region.clone().unwrap_or_else(|| self.global().to_owned());
+                return Ok(vec![TenantRoute { id: self.identity.id.clone(), name: None, api_host, data_region: None }]);
+            }
+            IdType::Partner => ("/partner/v1/tenants", "listPartnerTenants"),
+            IdType::Organization => ("/organization/v1/tenants", "listOrganizationTenants"),
+        };
+        let global: ApiClient = self.client()?;
+        let request = Request::new(Method::GET, operation, path).query("pageTotal", &true);
+        global
+            .paginate::<TenantPage>(request, PageStyle::page_number("page", Some("pageSize"), 100))
+            .try_collect()
+            .await
+    }
+
+    /// A client bound to one tenant: its API host and `X-Tenant-ID`.
+    pub fn tenant_client<C: From<ApiClient>>(&self, tenant: &TenantRoute) -> Result<C> {
+        Ok(C::from(self.root.rebased(BaseUrl::from(tenant.api_host.as_str()), &[("x-tenant-id", tenant.id.as_str())])?))
+    }
+
+    fn global(&self) -> &str {
+        &self.identity.api_hosts.global
+    }
+}
