@@ -160,7 +160,7 @@ impl<'a> OperationBuilder<'_, 'a> {
         notes: &mut Vec<String>,
     ) -> SpecResult<Vec<(Param, bool)>> {
         let path_level_pointer = self.pointer.parent().join("parameters");
-        let mut merged: IndexMap<(String, &'static str), (&'a Parameter, Pointer)> = IndexMap::new();
+        let mut merged: IndexMap<(String, &'static str), (&'a Parameter, Pointer, Option<&'a str>)> = IndexMap::new();
         let sources =
             [(path_parameters, path_level_pointer), (&operation.parameters[..], self.pointer.join("parameters"))];
         for (parameters, base) in sources {
@@ -174,13 +174,13 @@ impl<'a> OperationBuilder<'_, 'a> {
                 };
                 merged.insert(
                     (resolved.item.parameter_data_ref().name.clone(), location),
-                    (resolved.item, resolved.pointer),
+                    (resolved.item, resolved.pointer, resolved.component),
                 );
             }
         }
         let mut names = Namespace::with_reserved(&["body", "params"]);
         let mut out = Vec::new();
-        for ((wire, location), (parameter, pointer)) in merged {
+        for ((wire, location), (parameter, pointer, component)) in merged {
             let location = match location {
                 "path" => ParamLocation::Path,
                 "query" => ParamLocation::Query,
@@ -218,11 +218,18 @@ impl<'a> OperationBuilder<'_, 'a> {
                     }
                 }
             };
+            // A shared parameter (`components/parameters`) names its types itself.
+            let (hint, type_file) = match component {
+                Some(component) => {
+                    (camel(component), FileKey::Component(snake(component).trim_start_matches("r#").to_owned()))
+                }
+                None => (format!("{}{}", self.base, camel(&wire)), file.clone()),
+            };
             let site = Site {
                 pointer: pointer.join("schema"),
-                hint: format!("{}{}", self.base, camel(&wire)),
+                hint,
                 variant: Variant::Request,
-                file: file.clone(),
+                file: type_file,
                 fallback_docs: format!("Values of the `{wire}` parameter."),
             };
             // Parameters take the aliased type itself: `&[T]` rather than `&Alias`.

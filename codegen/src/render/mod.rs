@@ -277,19 +277,22 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
         ErrorFormatConfig::CiscoAmp => quote! { CiscoAmp },
         ErrorFormatConfig::CloudSoar => quote! { CloudSoar },
     };
-    let auth = match config.client.auth_example {
-        AuthExample::Bearer => "    .auth(Auth::bearer(std::env::var(\"API_TOKEN\").unwrap_or_default()))\n",
-        AuthExample::Basic => "    .auth(Auth::basic(\"client-id\", std::env::var(\"API_KEY\").unwrap_or_default()))\n",
-        AuthExample::ClientCredentials => {
-            "    .auth(Auth::client_credentials(runtime::ClientCredentials::new(\"https://id.example.com/token\", \"client-id\", std::env::var(\"CLIENT_SECRET\").unwrap_or_default())))\n"
+    let (imports, auth) = match config.client.auth_example {
+        AuthExample::Bearer => ("Auth", "    .auth(Auth::bearer(std::env::var(\"API_TOKEN\").unwrap_or_default()))\n"),
+        AuthExample::Basic => {
+            ("Auth", "    .auth(Auth::basic(\"client-id\", std::env::var(\"API_KEY\").unwrap_or_default()))\n")
         }
-        AuthExample::None => "",
+        AuthExample::ClientCredentials => (
+            "{Auth, ClientCredentials}",
+            "    .auth(Auth::client_credentials(ClientCredentials::new(\"https://id.example.com/token\", \"client-id\", std::env::var(\"CLIENT_SECRET\").unwrap_or_default())))\n",
+        ),
+        AuthExample::None => ("Auth as _", ""),
     };
     let docs = trusted_doc_attrs(&format!(
         "The client of the {title}: one async method per operation.\n\n\
          Cheap to clone; clones share one connection pool.\n\n\
          ```no_run\n\
-         use {crate_ident}::runtime::{{self, Auth}};\n\n\
+         use {crate_ident}::runtime::{imports};\n\n\
          let client = {crate_ident}::Client::builder()\n{auth}    .build()?;\n\
          # Ok::<(), {crate_ident}::Error>(())\n\
          ```"

@@ -7,10 +7,10 @@ use crate::rt;
 /// Cheap to clone; clones share one connection pool.
 ///
 /// ```no_run
-/// use sophos_central::runtime::{self, Auth};
+/// use sophos_central::runtime::{Auth, ClientCredentials};
 ///
 /// let client = sophos_central::Client::builder()
-///     .auth(Auth::client_credentials(runtime::ClientCredentials::new("https://id.example.com/token", "client-id", std::env::var("CLIENT_SECRET").unwrap_or_default())))
+///     .auth(Auth::client_credentials(ClientCredentials::new("https://id.example.com/token", "client-id", std::env::var("CLIENT_SECRET").unwrap_or_default())))
 ///     .build()?;
 /// # Ok::<(), sophos_central::Error>(())
 /// ```

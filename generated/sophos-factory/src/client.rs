@@ -7,7 +7,7 @@ use crate::rt;
 /// Cheap to clone; clones share one connection pool.
 ///
 /// ```no_run
-/// use sophos_factory::runtime::{self, Auth};
+/// use sophos_factory::runtime::Auth;
 ///
 /// let client = sophos_factory::Client::builder()
 ///     .auth(Auth::bearer(std::env::var("API_TOKEN").unwrap_or_default()))

@@ -3,8 +3,8 @@
 use crate::rt;
 use crate::types::{
     BulkIsolationRequest, BulkIsolationResponse, Deleted, Endpoint, EndpointList,
-    EndpointType, HealthStatus, Isolation, IsolationRequest, Scan, ScanRequest,
-    TamperProtection, TamperProtectionSettings, TamperProtectionUpdate,
+    EndpointType, EndpointView, HealthStatus, Isolation, IsolationRequest, Scan,
+    ScanRequest, TamperProtection, TamperProtectionSettings, TamperProtectionUpdate,
 };
 
 impl crate::Client {
@@ -317,57 +317,6 @@ impl rt::ParamValue for ListEndpointsIsolationStatus {
     }
 }
 
-/// Values of the `view` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-pub enum ListEndpointsView {
-    /// `basic`
-    #[serde(rename = "basic")]
-    Basic,
-    /// `summary`
-    #[serde(rename = "summary")]
-    Summary,
-    /// `full`
-    #[serde(rename = "full")]
-    Full,
-    /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
-    Unknown(String),
-}
-
-impl ListEndpointsView {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "basic",
-            Self::Summary => "summary",
-            Self::Full => "full",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListEndpointsView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ListEndpointsView {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::list_endpoints`](crate::Client::list_endpoints).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEndpointsParams {
@@ -410,7 +359,7 @@ pub struct ListEndpointsParams {
     /// The fields to return.
     pub fields: Option<Vec<String>>,
     /// How much of each endpoint to return.
-    pub view: Option<ListEndpointsView>,
+    pub view: Option<EndpointView>,
 }
 
 /// Optional parameters of [`Client::get_endpoint`](crate::Client::get_endpoint).
@@ -419,5 +368,5 @@ pub struct GetEndpointParams {
     /// The fields to return.
     pub fields: Option<Vec<String>>,
     /// How much of each endpoint to return.
-    pub view: Option<ListEndpointsView>,
+    pub view: Option<EndpointView>,
 }

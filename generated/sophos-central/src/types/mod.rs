@@ -53,6 +53,10 @@ mod endpoint_type;
 
 pub use endpoint_type::*;
 
+mod endpoint_view;
+
+pub use endpoint_view::*;
+
 mod error;
 
 pub use error::*;
