@@ -50,6 +50,18 @@ pub struct ClientConfig {
     /// they are left out of method signatures.
     #[serde(default)]
     pub managed_headers: Vec<String>,
+    /// The envelope every success body comes in, if the API has one: operations
+    /// then return the runtime's envelope type around the typed `data`.
+    #[serde(default)]
+    pub envelope: Option<EnvelopeConfig>,
+}
+
+/// The runtime's response envelopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvelopeConfig {
+    /// Cisco AMP: `{version, metadata, data, errors}` (`cisco_amp::Envelope`).
+    CiscoAmp,
 }
 
 /// The runtime's error body formats.
@@ -91,6 +103,16 @@ pub enum AuthExample {
 pub enum PaginationConfig {
     /// `limit` + `offset` query parameters; a short page is the last.
     LimitOffset {
+        /// The page-size parameter.
+        limit: String,
+        /// The offset parameter.
+        offset: String,
+        /// The page size when the caller sets none and the spec declares no maximum.
+        default_page_size: u64,
+    },
+    /// `limit` + `offset` on the first page, then the envelope's next link
+    /// (requires `client.envelope`).
+    NextLink {
         /// The page-size parameter.
         limit: String,
         /// The offset parameter.

@@ -3,6 +3,8 @@
 //! Built from the spec by [`crate::types`] and [`crate::operations`], consumed by
 //! [`crate::render`] (the crate's files) and [`crate::surface`] (the API summary).
 
+pub(crate) use crate::config::EnvelopeConfig;
+
 /// Everything the renderer needs to write a crate.
 #[derive(Debug)]
 pub(crate) struct Model {
@@ -291,6 +293,11 @@ pub(crate) enum Success {
     /// No documented body.
     Empty,
     One(BodyType),
+    /// JSON in the API's envelope: the runtime's envelope type around `data`.
+    Enveloped {
+        data: TypeRef,
+        kind: EnvelopeConfig,
+    },
     /// Several success bodies: an enum decoded by status.
     Several {
         type_name: String,
@@ -309,16 +316,23 @@ pub(crate) struct DocumentedError {
 pub(crate) struct Pagination {
     pub(crate) method_name: String,
     pub(crate) style: PageStyle,
-    /// The list response's Rust type, which implements `Paginated`.
-    pub(crate) response_type: String,
-    pub(crate) items_field: String,
-    pub(crate) items_presence: Presence,
+    pub(crate) page: PageType,
     pub(crate) item_type: TypeRef,
+}
+
+/// What one page decodes into.
+#[derive(Debug)]
+pub(crate) enum PageType {
+    /// A generated list response, which gets an `impl Paginated`.
+    Named { response_type: String, items_field: String, items_presence: Presence },
+    /// The runtime's envelope around a `Vec` of items (it implements `Paginated`).
+    Envelope(EnvelopeConfig),
 }
 
 #[derive(Debug)]
 pub(crate) enum PageStyle {
     LimitOffset { limit: String, offset: String, page_size: u64 },
+    NextLink { limit: String, offset: String, page_size: u64 },
     PageKey { key: String, size: Option<String>, page_size: u64, next_key: FieldPath },
     PageNumber { page: String, size: Option<String>, page_size: u64, current: FieldPath, total: FieldPath },
     Cursor { cursor: String, replaces: Vec<String>, next_cursor: FieldPath, has_more: FieldPath },

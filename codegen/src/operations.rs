@@ -8,7 +8,7 @@ use openapiv3::{MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, QuerySt
 use crate::config::{ApiConfig, ArrayStyleConfig, PaginationConfig};
 use crate::error::{Pointer, SpecError, SpecResult};
 use crate::model::{
-    ArrayStyle, Body, BodyType, DocumentedError, Field, FileKey, Operation, PageStyle, Pagination, Param,
+    ArrayStyle, Body, BodyType, DocumentedError, Field, FileKey, Operation, PageStyle, PageType, Pagination, Param,
     ParamEncoding, ParamLocation, Presence, StatusEnum, StatusMatch, StatusVariant, Struct, Success, TypeDef, TypeKind,
     TypeRef,
 };
@@ -383,6 +383,9 @@ impl<'a> OperationBuilder<'_, 'a> {
                         file: file.clone(),
                         fallback_docs: format!("The {} response of `{}`.", status.label(), self.id),
                     };
+                    if !several && let Some(enveloped) = self.enveloped(media_type, media, &site)? {
+                        return Ok(enveloped);
+                    }
                     Some(self.body_type(media_type, media, &site)?)
                 }
                 None => None,
@@ -405,6 +408,35 @@ impl<'a> OperationBuilder<'_, 'a> {
             kind: TypeKind::Responses(StatusEnum { variants }),
         });
         Ok(Success::Several { type_name })
+    }
+
+    /// With an envelope configured, a JSON body with a `data` property (directly
+    /// or in an `allOf` member) is that envelope: only `data` gets a type.
+    fn enveloped(&mut self, media_type: &str, media: &'a MediaType, site: &Site) -> SpecResult<Option<Success>> {
+        let (Some(kind), MediaKind::Json, Some(schema)) =
+            (self.config.client.envelope, media_kind(media_type), &media.schema)
+        else {
+            return Ok(None);
+        };
+        let Some((data, pointer)) = self.envelope_data(schema.into(), &site.pointer)? else { return Ok(None) };
+        let data_site = Site { pointer, hint: format!("{}Data", self.base), ..site.clone() };
+        let data = self.types.type_of(data, &data_site)?;
+        Ok(Some(Success::Enveloped { data, kind }))
+    }
+
+    /// The `data` property of an envelope schema, and its pointer.
+    fn envelope_data(&self, schema: SchemaRef<'a>, at: &Pointer) -> SpecResult<Option<(SchemaRef<'a>, Pointer)>> {
+        let resolved = self.types.resolver().schema(schema, at)?;
+        let view = View::of(resolved.item);
+        if let Some(data) = view.properties.and_then(|properties| properties.get("data")) {
+            return Ok(Some((data.into(), resolved.pointer.join("properties").join("data"))));
+        }
+        for (index, member) in view.all_of.iter().enumerate() {
+            if let Some(found) = self.envelope_data(member.into(), &resolved.pointer.join("allOf").join(index))? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 
     fn errors(
@@ -504,8 +536,21 @@ impl<'a> OperationBuilder<'_, 'a> {
         method_name: &str,
         methods: &mut Namespace,
     ) -> Option<Pagination> {
-        let Success::One(BodyType::Json { ty: TypeRef::Named(response_type), .. }) = success else { return None };
-        let (items_field, items_presence, item_type) = self.types.single_array_field(response_type)?;
+        let (page, item_type) = match success {
+            Success::One(BodyType::Json { ty: TypeRef::Named(response_type), .. }) => {
+                let (items_field, items_presence, item_type) = self.types.single_array_field(response_type)?;
+                (PageType::Named { response_type: response_type.clone(), items_field, items_presence }, item_type)
+            }
+            Success::Enveloped { data, kind } => match self.types.unalias(data) {
+                TypeRef::Vec(item) => (PageType::Envelope(*kind), *item),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let response_type = match &page {
+            PageType::Named { response_type, .. } => response_type.as_str(),
+            PageType::Envelope(_) => "",
+        };
         let query = |wire: &str| {
             required.iter().chain(optional).find(|param| param.location == ParamLocation::Query && param.wire == wire)
         };
@@ -525,6 +570,14 @@ impl<'a> OperationBuilder<'_, 'a> {
                 query(offset)?;
                 let page_size = limit_param.maximum.unwrap_or(*default_page_size);
                 Some(PageStyle::LimitOffset { limit: limit.clone(), offset: offset.clone(), page_size })
+            }
+            PaginationConfig::NextLink { limit, offset, default_page_size } => {
+                // Next links come in the envelope's metadata.
+                matches!(page, PageType::Envelope(_)).then_some(())?;
+                let limit_param = query(limit)?;
+                query(offset)?;
+                let page_size = limit_param.maximum.unwrap_or(*default_page_size);
+                Some(PageStyle::NextLink { limit: limit.clone(), offset: offset.clone(), page_size })
             }
             PaginationConfig::PageKey { key, size, next_key, default_page_size } => {
                 query(key)?;
@@ -548,9 +601,7 @@ impl<'a> OperationBuilder<'_, 'a> {
         Some(Pagination {
             method_name: methods.claim(&format!("{}_stream", method_name.trim_start_matches("r#"))),
             style,
-            response_type: response_type.clone(),
-            items_field,
-            items_presence,
+            page,
             item_type,
         })
     }

@@ -190,6 +190,7 @@ fn operation_surface(operation: &Operation) -> OperationSurface {
         returns: match &operation.success {
             Success::Empty => "()".to_owned(),
             Success::One(body) => body_name(body),
+            Success::Enveloped { data, .. } => format!("Envelope<{}>", type_name(data)),
             Success::Several { type_name } => type_name.clone(),
         },
         stream: operation

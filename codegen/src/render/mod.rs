@@ -22,7 +22,7 @@ use quote::quote;
 use self::docs::{paragraphs, trusted_doc_attrs};
 use self::idents::{Scope, ident};
 use crate::config::{ApiConfig, AuthExample, ErrorFormatConfig};
-use crate::model::{FileKey, Model, Pagination, TypeDef};
+use crate::model::{FileKey, Model, PageType, Pagination, TypeDef};
 use crate::naming::Namespace;
 
 /// What every file's first line says.
@@ -54,7 +54,9 @@ pub(crate) fn render(
 
     let mut paginations: BTreeMap<&str, Vec<&Pagination>> = BTreeMap::new();
     for pagination in model.operations.iter().filter_map(|operation| operation.pagination.as_ref()) {
-        paginations.entry(pagination.response_type.as_str()).or_default().push(pagination);
+        if let PageType::Named { response_type, .. } = &pagination.page {
+            paginations.entry(response_type.as_str()).or_default().push(pagination);
+        }
     }
     let mut by_file: BTreeMap<&FileKey, Vec<&TypeDef>> = BTreeMap::new();
     for def in &model.types {

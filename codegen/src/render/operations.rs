@@ -6,8 +6,8 @@ use quote::quote;
 use super::docs::{doc_attrs, paragraphs};
 use super::idents::{Scope, ident};
 use crate::model::{
-    ArrayStyle, BodyType, FieldPath, Operation, PageStyle, Pagination, Param, ParamEncoding, ParamLocation, Presence,
-    Success, TypeRef,
+    ArrayStyle, BodyType, EnvelopeConfig, FieldPath, Operation, PageStyle, PageType, Pagination, Param, ParamEncoding,
+    ParamLocation, Presence, Success, TypeRef,
 };
 
 /// The methods of one operation, for an `impl Client` block.
@@ -32,7 +32,13 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
     let request_fn = ident(&format!("{}_request", operation.method_name.trim_start_matches("r#")));
     let stream_name = ident(&pagination.method_name);
     let stream_docs = doc_attrs(&stream_docs(operation, pagination));
-    let page_type = scope.named(&pagination.response_type);
+    let page_type = match &pagination.page {
+        PageType::Named { response_type, .. } => scope.named(response_type),
+        PageType::Envelope(kind) => {
+            let item = scope.ty(&pagination.item_type);
+            envelope_type(*kind, &rt, quote! { Vec<#item> })
+        }
+    };
     let style = page_style(&pagination.style, &rt);
     quote! {
         #docs
@@ -56,11 +62,15 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
 pub(crate) fn paginated_impl(paginations: &[&Pagination], scope: &mut Scope) -> TokenStream {
     let rt = scope.rt();
     let pagination = paginations[0];
-    let response = scope.named(&pagination.response_type);
+    let PageType::Named { response_type, items_field, items_presence } = &pagination.page else {
+        // The runtime's envelope implements `Paginated` itself.
+        return TokenStream::new();
+    };
+    let response = scope.named(response_type);
     let item = scope.ty(&pagination.item_type);
-    let field = ident(&pagination.items_field);
+    let field = ident(items_field);
     let page_info = page_info(paginations.iter().map(|pagination| &pagination.style), &rt);
-    let (items, into_items) = match pagination.items_presence {
+    let (items, into_items) = match items_presence {
         Presence::Required => (quote! { &self.#field }, quote! { self.#field }),
         _ => (quote! { self.#field.as_deref().unwrap_or_default() }, quote! { self.#field.unwrap_or_default() }),
     };
@@ -127,6 +137,11 @@ fn stream_docs(operation: &Operation, pagination: &Pagination) -> String {
             "Pages are requested with `{limit}` (default {page_size}) and `{offset}` (starting at the `{offset}` in \
              `params`, else 0); a page with fewer items than the limit is the last."
         ),
+        PageStyle::NextLink { limit, offset, page_size } => format!(
+            "The first page is requested with `{limit}` (default {page_size}) and `{offset}` (from `params`, else \
+             0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none \
+             or `metadata.results.total` items were seen."
+        ),
         PageStyle::PageKey { key, page_size, .. } => format!(
             "Each page's next key is sent back in `{key}` (pages of {page_size} unless `params` says otherwise); a page \
              without a next key is the last."
@@ -166,6 +181,10 @@ fn page_style(style: &PageStyle, rt: &TokenStream) -> TokenStream {
             let page_size = Literal::u64_unsuffixed(*page_size);
             quote! { #rt::PageStyle::limit_offset(#limit, #offset, #page_size) }
         }
+        PageStyle::NextLink { limit, offset, page_size } => {
+            let page_size = Literal::u64_unsuffixed(*page_size);
+            quote! { #rt::PageStyle::next_link(#limit, #offset, #page_size) }
+        }
         PageStyle::PageKey { key, size, page_size, .. } => {
             let (size, page_size) = (optional(size), Literal::u64_unsuffixed(*page_size));
             quote! { #rt::PageStyle::page_key(#key, #size, #page_size) }
@@ -184,7 +203,7 @@ fn page_info<'a>(styles: impl Iterator<Item = &'a PageStyle>, rt: &TokenStream) 
     let mut fields: Vec<(&'static str, &FieldPath)> = Vec::new();
     for style in styles {
         let read: Vec<(&'static str, &FieldPath)> = match style {
-            PageStyle::LimitOffset { .. } => Vec::new(),
+            PageStyle::LimitOffset { .. } | PageStyle::NextLink { .. } => Vec::new(),
             PageStyle::PageKey { next_key, .. } => vec![("next_key", next_key)],
             PageStyle::PageNumber { current, total, .. } => vec![("current_page", current), ("total_pages", total)],
             PageStyle::Cursor { next_cursor, has_more, .. } => {
@@ -381,10 +400,22 @@ fn param_call(param: &Param, place: TokenStream, required: bool, rt: &TokenStrea
 }
 
 /// The body type of the method's response and the `RawResponse` call that decodes it.
+/// The runtime's envelope type around `data`.
+fn envelope_type(kind: EnvelopeConfig, rt: &TokenStream, data: TokenStream) -> TokenStream {
+    match kind {
+        EnvelopeConfig::CiscoAmp => quote! { #rt::cisco_amp::Envelope<#data> },
+    }
+}
+
 fn response(operation: &Operation, scope: &mut Scope) -> (TokenStream, TokenStream) {
     match &operation.success {
         Success::Empty => (quote! { () }, quote! { empty() }),
         Success::One(BodyType::Json { ty, .. }) => (scope.ty(ty), quote! { json() }),
+        Success::Enveloped { data, kind } => {
+            let rt = scope.rt();
+            let data = scope.ty(data);
+            (envelope_type(*kind, &rt, data), quote! { json() })
+        }
         Success::One(BodyType::Form(_) | BodyType::Text(_)) => (quote! { String }, quote! { text() }),
         Success::One(BodyType::Bytes(_)) => {
             let rt = scope.rt();
