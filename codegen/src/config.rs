@@ -28,6 +28,10 @@ pub struct ApiConfig {
     /// declares (for example because the vendor's own client sends them comma-joined).
     #[serde(default)]
     pub array_style_overrides: BTreeMap<String, ArrayStyleConfig>,
+    /// Component schemas the runtime implements, by name, with the runtime path of
+    /// their type (e.g. `Field: cloud_soar::Field`); no type is generated for them.
+    #[serde(default)]
+    pub type_overrides: BTreeMap<String, String>,
 }
 
 /// Runtime settings named in the generated client.
@@ -37,6 +41,12 @@ pub struct ClientConfig {
     /// The base URL used when the caller gives none; defaults to the spec's first server.
     #[serde(default)]
     pub default_base_url: Option<String>,
+    /// The API lives on each customer's own host: there is no default base URL.
+    #[serde(default)]
+    pub base_url_required: bool,
+    /// Refuse `http` base URLs unless the caller explicitly allows them.
+    #[serde(default)]
+    pub require_https: bool,
     /// The vendor error body format, a variant of the runtime's `ErrorFormat`.
     #[serde(default)]
     pub error_format: ErrorFormatConfig,

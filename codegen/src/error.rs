@@ -56,7 +56,6 @@ impl Pointer {
         Pointer(self.0.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_owned()))
     }
 
-    #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }

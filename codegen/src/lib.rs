@@ -65,15 +65,29 @@ pub fn generate(file_name: &str, bytes: &[u8], config: &ApiConfig) -> Result<Gen
     Ok(GeneratedCrate { files, spec_sha256: loaded.sha256, surface })
 }
 
+/// A server's URL with its variables at their defaults.
+fn server_url(server: &openapiv3::Server) -> Option<String> {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    (!url.contains('{')).then_some(url)
+}
+
 fn build_model(document: &openapiv3::OpenAPI, config: &ApiConfig) -> error::SpecResult<model::Model> {
-    let mut types = types::TypeBuilder::new(document);
+    let mut types = types::TypeBuilder::new(document, &config.type_overrides);
     types.build_components()?;
     let operations = operations::build(document, config, &mut types)?;
     Ok(model::Model {
         title: document.info.title.clone(),
         description: document.info.description.clone().filter(|text| !text.trim().is_empty()),
         spec_version: document.info.version.clone(),
-        default_base_url: document.servers.first().map(|server| server.url.clone()),
+        default_base_url: if config.client.base_url_required {
+            None
+        } else {
+            document.servers.first().and_then(server_url)
+        },
+        server_template: document.servers.first().map(|server| server.url.clone()),
         types: types.finish(),
         operations,
     })

@@ -12,6 +12,8 @@ pub(crate) struct Model {
     pub(crate) description: Option<String>,
     pub(crate) spec_version: String,
     pub(crate) default_base_url: Option<String>,
+    /// The first server's URL as the spec writes it (variables unfilled).
+    pub(crate) server_template: Option<String>,
     pub(crate) types: Vec<TypeDef>,
     pub(crate) operations: Vec<Operation>,
 }
@@ -180,6 +182,8 @@ pub(crate) enum TypeRef {
     /// A JSON object whose values all have one type.
     Map(Box<TypeRef>),
     Named(String),
+    /// A runtime type standing for a component schema (`cloud_soar::Field`).
+    External(String),
 }
 
 impl TypeRef {

@@ -278,5 +278,6 @@ pub(crate) fn type_name(ty: &TypeRef) -> String {
         TypeRef::Vec(item) => format!("Vec<{}>", type_name(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_name(value)),
         TypeRef::Named(name) => name.clone(),
+        TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
     }
 }

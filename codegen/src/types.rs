@@ -80,6 +80,8 @@ struct ObjectParts<'a> {
 
 pub(crate) struct TypeBuilder<'a> {
     document: &'a OpenAPI,
+    /// Component schemas the runtime implements: name → runtime path.
+    overrides: &'a std::collections::BTreeMap<String, String>,
     resolver: Resolver<'a>,
     names: Namespace,
     /// Component schema name → its type name, claimed before anything else.
@@ -93,12 +95,13 @@ pub(crate) struct TypeBuilder<'a> {
 }
 
 impl<'a> TypeBuilder<'a> {
-    pub(crate) fn new(document: &'a OpenAPI) -> Self {
+    pub(crate) fn new(document: &'a OpenAPI, overrides: &'a std::collections::BTreeMap<String, String>) -> Self {
         let mut names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
         let component_names =
             component_schemas(document).map(|(name, _)| (name.as_str(), names.claim(&camel(name)))).collect();
         Self {
             document,
+            overrides,
             resolver: Resolver::new(document),
             names,
             component_names,
@@ -152,7 +155,7 @@ impl<'a> TypeBuilder<'a> {
             | TypeRef::F64
             | TypeRef::DateTime
             | TypeRef::Date => true,
-            TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) => false,
+            TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::External(_) => false,
         }
     }
 
@@ -186,6 +189,9 @@ impl<'a> TypeBuilder<'a> {
     /// Converts every component schema (as responses see it).
     pub(crate) fn build_components(&mut self) -> SpecResult<()> {
         for (name, item) in component_schemas(self.document) {
+            if self.overrides.contains_key(name) {
+                continue;
+            }
             let site = component_site(name, &self.component_names[name.as_str()], Variant::Response);
             match item {
                 ReferenceOr::Item(schema) => {
@@ -225,6 +231,9 @@ impl<'a> TypeBuilder<'a> {
     fn type_of_reference(&mut self, reference: &'a str, site: &Site) -> SpecResult<TypeRef> {
         let resolved = self.resolver.schema(SchemaRef::Ref(reference), &site.pointer)?;
         let component = resolved.component.expect("references resolve to components");
+        if let Some(path) = self.overrides.get(component) {
+            return Ok(TypeRef::External(path.clone()));
+        }
         let site = component_site(component, &self.component_names[component], site.variant);
         self.convert_memoized(resolved.item, site, Some(component))
     }
@@ -685,7 +694,13 @@ impl<'a> TypeBuilder<'a> {
     fn type_name(&mut self, site: &Site, component: Option<&'a str>) -> String {
         match (component, site.variant) {
             (Some(component), Variant::Response) => self.component_names[component].clone(),
-            _ => self.names.claim(&format!("{}{}", site.hint, site.variant.suffix())),
+            _ => {
+                // Only component schemas also exist as response types; an inline
+                // request body or parameter needs no `Request`/`Update` suffix.
+                let shared = site.pointer.as_str().starts_with("/components/schemas/");
+                let suffix = if shared { site.variant.suffix() } else { "" };
+                self.names.claim(&format!("{}{suffix}", site.hint))
+            }
         }
     }
 

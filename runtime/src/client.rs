@@ -40,12 +40,14 @@ pub struct ApiInfo {
     pub default_base_url: Option<&'static str>,
     /// The shape of the API's error bodies.
     pub error_format: ErrorFormat,
+    /// Whether the base URL must be `https` (unless the caller allows `http`).
+    pub require_https: bool,
 }
 
 impl ApiInfo {
     /// An API with no default base URL and generic error bodies.
     pub const fn new(name: &'static str, version: &'static str) -> Self {
-        Self { name, version, default_base_url: None, error_format: ErrorFormat::Generic }
+        Self { name, version, default_base_url: None, error_format: ErrorFormat::Generic, require_https: false }
     }
 
     /// Sets the base URL used when the caller names none.
@@ -57,6 +59,14 @@ impl ApiInfo {
     /// Sets the shape of error bodies.
     pub const fn error_format(mut self, format: ErrorFormat) -> Self {
         self.error_format = format;
+        self
+    }
+
+    /// Refuses `http` base URLs unless the caller calls
+    /// [`ClientBuilder::allow_http`] (for customer-hosted APIs whose URL the
+    /// caller types in).
+    pub const fn require_https(mut self) -> Self {
+        self.require_https = true;
         self
     }
 }
@@ -134,6 +144,7 @@ pub struct ClientBuilder<C = ApiClient> {
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
     default_headers: HeaderMap,
+    allow_http: bool,
     target: PhantomData<fn() -> C>,
 }
 
@@ -164,6 +175,7 @@ impl<C> ClientBuilder<C> {
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
             default_headers: HeaderMap::new(),
+            allow_http: false,
             target: PhantomData,
         }
     }
@@ -230,6 +242,13 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Accepts an `http` base URL for an API that requires `https`: for local
+    /// testing only, as credentials then travel in clear text.
+    pub fn allow_http(mut self) -> Self {
+        self.allow_http = true;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C>
     where
@@ -244,9 +263,19 @@ impl<C> ClientBuilder<C> {
             Some(base_url) => base_url.into_url()?,
             None => match self.api.default_base_url {
                 Some(url) => BaseUrl::from(url).into_url()?,
-                None => return Err(Error::Config(format!("{} has no default base URL; set one", self.api.name))),
+                None => {
+                    return Err(Error::Config(format!(
+                        "{} has no default base URL; set yours with `.base_url(..)`",
+                        self.api.name
+                    )));
+                }
             },
         };
+        if self.api.require_https && base_url.scheme() != "https" && !self.allow_http {
+            return Err(Error::Config(format!(
+                "base URL `{base_url}` is not https; credentials would travel in clear text (call `.allow_http()` for local testing)"
+            )));
+        }
         let user_agent = self.user_agent.unwrap_or_else(|| {
             format!("{}/{} secgen-runtime/{}", self.api.name, self.api.version, env!("CARGO_PKG_VERSION"))
         });

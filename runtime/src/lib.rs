@@ -26,6 +26,7 @@ mod retry;
 mod secret;
 
 pub mod cisco_amp;
+pub mod cloud_soar;
 pub mod sophos_central;
 pub mod sophos_factory;
 pub mod union;

@@ -79,6 +79,11 @@ impl Scope {
                 quote! { std::collections::BTreeMap<String, #value> }
             }
             TypeRef::Named(name) => self.named(name),
+            TypeRef::External(path) => {
+                let rt = self.rt();
+                let segments = path.split("::").map(ident);
+                quote! { #rt #(::#segments)* }
+            }
         }
     }
 

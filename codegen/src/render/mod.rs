@@ -272,6 +272,7 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
     let title = &model.title;
     let base_url = config.client.default_base_url.clone().or_else(|| model.default_base_url.clone());
     let base_url = base_url.map(|url| quote! { .default_base_url(#url) });
+    let require_https = config.client.require_https.then(|| quote! { .require_https() });
     let error_format = match config.client.error_format {
         ErrorFormatConfig::Generic => quote! { Generic },
         ErrorFormatConfig::SophosFactory => quote! { SophosFactory },
@@ -290,12 +291,25 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
         ),
         AuthExample::None => ("Auth as _", ""),
     };
+    // A customer-hosted API needs its base URL in the example: the spec's server
+    // URL with its variables filled in.
+    let example_base_url = match (&config.client.base_url_required, &model.server_template) {
+        (true, Some(template)) => {
+            let mut url = template.clone();
+            while let (Some(start), Some(end)) = (url.find('{'), url.find('}')) {
+                url.replace_range(start..=end.max(start), "your-host.example.com");
+            }
+            format!("    .base_url(\"{url}\")\n")
+        }
+        (true, None) => "    .base_url(\"https://your-host.example.com\")\n".to_owned(),
+        (false, _) => String::new(),
+    };
     let docs = trusted_doc_attrs(&format!(
         "The client of the {title}: one async method per operation.\n\n\
          Cheap to clone; clones share one connection pool.\n\n\
          ```no_run\n\
          use {crate_ident}::runtime::{imports};\n\n\
-         let client = {crate_ident}::Client::builder()\n{auth}    .build()?;\n\
+         let client = {crate_ident}::Client::builder()\n{example_base_url}{auth}    .build()?;\n\
          # Ok::<(), {crate_ident}::Error>(())\n\
          ```"
     ));
@@ -310,6 +324,7 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
 
         static API: rt::ApiInfo = rt::ApiInfo::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
             #base_url
+            #require_https
             .error_format(rt::ErrorFormat::#error_format);
 
         impl Client {

@@ -91,7 +91,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         id: &str,
-        body: &UpdateRunnerAgentBodyUpdate,
+        body: &UpdateRunnerAgentBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -275,7 +275,7 @@ pub struct GetRunnerAgentParams {
 
 /// The request body of `updateRunnerAgent`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRunnerAgentBodyUpdate {
+pub struct UpdateRunnerAgentBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub name: rt::Patch<String>,

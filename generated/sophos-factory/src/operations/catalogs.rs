@@ -466,7 +466,7 @@ impl crate::Client {
         organization_id: &str,
         catalog_id: &str,
         access_request_id: &str,
-        body: &UpdateCatalogAccessRequestBodyUpdate,
+        body: &UpdateCatalogAccessRequestBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -1435,7 +1435,7 @@ pub struct CreateCatalogAccessRequestBody {
 
 /// The request body of `updateCatalogAccessRequest`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateCatalogAccessRequestBodyUpdate {
+pub struct UpdateCatalogAccessRequestBody {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub status: rt::Patch<String>,

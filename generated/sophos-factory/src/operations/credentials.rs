@@ -101,7 +101,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        body: &UpdateCredentialBodyUpdate,
+        body: &UpdateCredentialBody,
     ) -> rt::Result<rt::Response<UpdateCredentialResponse>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -307,7 +307,7 @@ pub struct CreateCredentialResponse {
 
 /// The request body of `updateCredential`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateCredentialBodyUpdate {
+pub struct UpdateCredentialBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub name: rt::Patch<String>,

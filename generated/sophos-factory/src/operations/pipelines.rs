@@ -239,7 +239,7 @@ impl crate::Client {
         project_id: &str,
         id: &str,
         revision_id: &str,
-        body: &UpdatePipelineRevisionBodyUpdate,
+        body: &UpdatePipelineRevisionBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -616,7 +616,7 @@ impl rt::ParamValue for GetPipelineRevisionRevisionId {
 
 /// The request body of `updatePipelineRevision`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdatePipelineRevisionBodyUpdate {
+pub struct UpdatePipelineRevisionBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub comment: rt::Patch<String>,

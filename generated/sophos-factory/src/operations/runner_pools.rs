@@ -98,7 +98,7 @@ impl crate::Client {
         &self,
         organization_id: &str,
         id: &str,
-        body: &UpdateRunnerManagerBodyUpdate,
+        body: &UpdateRunnerManagerBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -444,7 +444,7 @@ pub struct GetRunnerManagerParams {
 
 /// The request body of `updateRunnerManager`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRunnerManagerBodyUpdate {
+pub struct UpdateRunnerManagerBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub name: rt::Patch<String>,

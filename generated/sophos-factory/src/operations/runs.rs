@@ -87,7 +87,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        body: &UpdateRunBodyUpdate,
+        body: &UpdateRunBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -463,7 +463,7 @@ pub struct GetRunParams {
 
 /// The request body of `updateRun`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateRunBodyUpdate {
+pub struct UpdateRunBody {
     /// The `retained` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub retained: rt::Patch<bool>,

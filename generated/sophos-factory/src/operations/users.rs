@@ -51,7 +51,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         group_id: &str,
-        body: &UpdateProjectGroupBodyUpdate,
+        body: &UpdateProjectGroupBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -131,7 +131,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        body: &UpdateProjectUserBodyUpdate,
+        body: &UpdateProjectUserBody,
     ) -> rt::Result<rt::Response<()>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -364,7 +364,7 @@ impl rt::ParamValue for AddProjectGroupBodyRole {
 
 /// The request body of `updateProjectGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectGroupBodyUpdate {
+pub struct UpdateProjectGroupBody {
     /// The `role` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub role: rt::Patch<UpdateProjectGroupBodyRole>,
@@ -448,7 +448,7 @@ pub struct AddProjectUserBody {
 
 /// The request body of `updateProjectUser`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateProjectUserBodyUpdate {
+pub struct UpdateProjectUserBody {
     /// The `role` property.
     #[serde(default, skip_serializing_if = "rt::Patch::is_leave")]
     pub role: rt::Patch<UpdateProjectUserBodyRole>,
