@@ -14,6 +14,7 @@
 //! ```
 
 mod config;
+mod diff;
 mod error;
 mod load;
 mod locate;
@@ -31,9 +32,10 @@ use std::collections::BTreeMap;
 pub use config::{
     ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ErrorFormatConfig, PaginationConfig, PartialUpdates,
 };
+pub use diff::{Change, Impact, SurfaceDiff, next_version};
 pub use error::Error;
 pub use load::sha256_hex;
-pub use surface::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
+pub use surface::{FieldSurface, OperationSurface, ParamSurface, ParseError, Surface, TypeSurface, Usage};
 
 /// The surface summary's path in a generated crate.
 pub const SURFACE_FILE: &str = "api-surface.txt";

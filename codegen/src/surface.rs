@@ -1,10 +1,12 @@
 //! The API surface: what a user of the generated crate sees, as a short text.
 //!
-//! Operations with method, path, parameters and types; types with their fields;
-//! enums with their values. Sorted by name so that a spec change shows up as a
-//! few added, removed or changed lines, not as a reshuffled file.
+//! Operations with method, path, parameters and types; types with their fields
+//! (and whether they go into requests, come back in responses, or both); enums
+//! with their values. Sorted by name so that a spec change shows up as a few
+//! added, removed or changed lines. The text reads back ([`Surface::parse`]), so a
+//! committed surface can be compared with a new one ([`crate::diff`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use crate::model::{
@@ -52,8 +54,13 @@ pub struct ParamSurface {
 /// One type: its kind and members.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeSurface {
-    /// A struct and its fields by Rust name.
-    Struct(BTreeMap<String, FieldSurface>),
+    /// A struct, where it is used, and its fields by Rust name.
+    Struct {
+        /// Whether it goes into requests and/or comes back in responses.
+        usage: Usage,
+        /// Fields by Rust name.
+        fields: BTreeMap<String, FieldSurface>,
+    },
     /// An open string enum: its known values and the variant holding any other.
     Enum {
         /// The wire values.
@@ -69,6 +76,15 @@ pub enum TypeSurface {
     Statuses(Vec<(String, String)>),
 }
 
+/// Where a type is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// Sent: in a request body or parameter.
+    pub request: bool,
+    /// Received: in a success or error body (or not used by any operation).
+    pub response: bool,
+}
+
 /// One struct field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSurface {
@@ -80,15 +96,32 @@ pub struct FieldSurface {
     pub required: bool,
 }
 
+/// A surface text that does not read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    /// The 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
 impl Surface {
     pub(crate) fn of(model: &Model) -> Self {
+        let usage = usage(model);
         Surface {
             operations: model
                 .operations
                 .iter()
                 .map(|operation| (unraw(&operation.method_name), operation_surface(operation)))
                 .collect(),
-            types: model.types.iter().map(|def| (def.name.clone(), type_surface(def))).collect(),
+            types: model
+                .types
+                .iter()
+                .map(|def| {
+                    (def.name.clone(), type_surface(def, usage.get(def.name.as_str()).copied().unwrap_or_default()))
+                })
+                .collect(),
         }
     }
 
@@ -104,6 +137,11 @@ impl Surface {
             out.push_str(&ty.render(name));
         }
         out
+    }
+
+    /// Reads a surface back from [`render`](Self::render)'s text.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        Parser::default().parse(text)
     }
 }
 
@@ -134,8 +172,8 @@ impl ParamSurface {
 impl TypeSurface {
     pub(crate) fn render(&self, name: &str) -> String {
         match self {
-            TypeSurface::Struct(fields) => {
-                let mut out = format!("struct {name}\n");
+            TypeSurface::Struct { usage, fields } => {
+                let mut out = format!("struct {name} ({})\n", usage.label());
                 for (field, surface) in fields {
                     let _ = writeln!(out, "  {}", surface.render(field));
                 }
@@ -158,15 +196,300 @@ impl TypeSurface {
     }
 }
 
+impl Usage {
+    fn label(self) -> &'static str {
+        match (self.request, self.response) {
+            (true, true) => "request, response",
+            (true, false) => "request",
+            _ => "response",
+        }
+    }
+
+    fn from_label(label: &str) -> Option<Self> {
+        Some(match label {
+            "request, response" => Usage { request: true, response: true },
+            "request" => Usage { request: true, response: false },
+            "response" => Usage { request: false, response: true },
+            _ => return None,
+        })
+    }
+}
+
 impl FieldSurface {
     pub(crate) fn render(&self, name: &str) -> String {
-        let wire = if name == self.wire { String::new() } else { format!(" (\"{}\")", self.wire) };
+        let wire = if name == self.wire { String::new() } else { format!(" ({:?})", self.wire) };
         format!("{name}{wire}: {}", self.ty)
     }
 }
 
+/// Reads the text of [`Surface::render`] line by line.
+#[derive(Default)]
+struct Parser {
+    surface: Surface,
+    /// The operation or struct the indented lines belong to.
+    current: Option<String>,
+    in_types: bool,
+    line: usize,
+}
+
+impl Parser {
+    fn parse(mut self, text: &str) -> Result<Surface, ParseError> {
+        for (index, line) in text.lines().enumerate() {
+            self.line = index + 1;
+            if line.is_empty() || line.starts_with("# ") {
+                continue;
+            }
+            match line {
+                "## Operations" => self.in_types = false,
+                "## Types" => self.in_types = true,
+                _ if line.starts_with("  ") => self.member(&line[2..])?,
+                _ if self.in_types => self.type_line(line)?,
+                _ => self.operation_line(line)?,
+            }
+        }
+        Ok(self.surface)
+    }
+
+    fn error(&self, message: impl Into<String>) -> ParseError {
+        ParseError { line: self.line, message: message.into() }
+    }
+
+    fn operation_line(&mut self, line: &str) -> Result<(), ParseError> {
+        let (name, rest) = line.split_once(": ").ok_or_else(|| self.error("expected `name: METHOD /path (id)`"))?;
+        let (endpoint, id) = rest.split_once(" (").ok_or_else(|| self.error("expected ` (operationId)`"))?;
+        let id = id.strip_suffix(')').ok_or_else(|| self.error("expected `)` after the operationId"))?;
+        let operation = OperationSurface {
+            endpoint: endpoint.to_owned(),
+            operation_id: id.to_owned(),
+            params: Vec::new(),
+            body: None,
+            returns: String::new(),
+            stream: None,
+        };
+        self.surface.operations.insert(name.to_owned(), operation);
+        self.current = Some(name.to_owned());
+        Ok(())
+    }
+
+    fn type_line(&mut self, line: &str) -> Result<(), ParseError> {
+        let (keyword, rest) = line.split_once(' ').ok_or_else(|| self.error("expected a type"))?;
+        let (name, surface) = match keyword {
+            "struct" => {
+                let (name, usage) =
+                    rest.split_once(" (").ok_or_else(|| self.error("expected `struct Name (usage)`"))?;
+                let usage =
+                    usage.strip_suffix(')').and_then(Usage::from_label).ok_or_else(|| self.error("unknown usage"))?;
+                (name, TypeSurface::Struct { usage, fields: BTreeMap::new() })
+            }
+            "enum" => {
+                let (name, values) = rest.split_once(": ").ok_or_else(|| self.error("expected `enum Name: ...`"))?;
+                (name, self.enum_values(values)?)
+            }
+            "union" => {
+                let (name, variants) = rest.split_once(": ").ok_or_else(|| self.error("expected `union Name: ...`"))?;
+                let variants = variants
+                    .split(" | ")
+                    .map(|variant| {
+                        let (variant, ty) =
+                            variant.split_once('(').ok_or_else(|| self.error("expected `Variant(Type)`"))?;
+                        Ok((variant.to_owned(), ty.strip_suffix(')').unwrap_or(ty).to_owned()))
+                    })
+                    .collect::<Result<_, ParseError>>()?;
+                (name, TypeSurface::Union(variants))
+            }
+            "type" => {
+                let (name, target) =
+                    rest.split_once(" = ").ok_or_else(|| self.error("expected `type Name = Target`"))?;
+                (name, TypeSurface::Alias(target.to_owned()))
+            }
+            "statuses" => {
+                let (name, variants) =
+                    rest.split_once(": ").ok_or_else(|| self.error("expected `statuses Name: ...`"))?;
+                let variants = variants
+                    .split(" | ")
+                    .map(|variant| {
+                        let (status, ty) =
+                            variant.split_once(' ').ok_or_else(|| self.error("expected `status Type`"))?;
+                        Ok((status.to_owned(), ty.to_owned()))
+                    })
+                    .collect::<Result<_, ParseError>>()?;
+                (name, TypeSurface::Statuses(variants))
+            }
+            other => return Err(self.error(format!("unknown kind `{other}`"))),
+        };
+        self.surface.types.insert(name.to_owned(), surface);
+        self.current = Some(name.to_owned());
+        Ok(())
+    }
+
+    /// `"a" | "b" | Unknown(String)`: quoted values, then the catch-all.
+    fn enum_values(&self, mut text: &str) -> Result<TypeSurface, ParseError> {
+        let mut values = Vec::new();
+        while text.starts_with('"') {
+            let (value, rest) = quoted(text).ok_or_else(|| self.error("unterminated quoted value"))?;
+            values.push(value);
+            text = rest.strip_prefix(" | ").ok_or_else(|| self.error("expected ` | ` between values"))?;
+        }
+        let catch_all = text.strip_suffix("(String)").ok_or_else(|| self.error("expected the catch-all variant"))?;
+        Ok(TypeSurface::Enum { values, catch_all: catch_all.to_owned() })
+    }
+
+    fn member(&mut self, line: &str) -> Result<(), ParseError> {
+        let current = self.current.clone().ok_or_else(|| self.error("a member line before any item"))?;
+        if self.in_types {
+            let Some(TypeSurface::Struct { fields, .. }) = self.surface.types.get_mut(&current) else {
+                return Err(self.error("a field line under a type that is not a struct"));
+            };
+            let (head, ty) = line
+                .split_once(": ")
+                .ok_or_else(|| ParseError { line: self.line, message: "expected `field: Type`".into() })?;
+            let (name, wire) = match head.split_once(" (") {
+                Some((name, wire)) => {
+                    let wire = wire.strip_suffix(')').and_then(|wire| quoted(wire)).map(|(wire, _)| wire);
+                    (name, wire.ok_or_else(|| ParseError { line: self.line, message: "bad wire name".into() })?)
+                }
+                None => (head, head.to_owned()),
+            };
+            let required = !ty.starts_with("Option<") && !ty.starts_with("Patch<") && wire != "*";
+            fields.insert(name.to_owned(), FieldSurface { wire, ty: ty.to_owned(), required });
+            return Ok(());
+        }
+        let line_number = self.line;
+        let operation = self.surface.operations.get_mut(&current).expect("current operation exists");
+        if let Some(body) = line.strip_prefix("body: ") {
+            operation.body = Some(body.to_owned());
+        } else if let Some(returns) = line.strip_prefix("-> ") {
+            operation.returns = returns.to_owned();
+        } else if let Some((stream, item)) = line.split_once(": stream of ") {
+            operation.stream = Some((stream.to_owned(), item.to_owned()));
+        } else {
+            let (location, rest) =
+                line.split_once(' ').ok_or(ParseError { line: line_number, message: "expected a parameter".into() })?;
+            let (name, ty) = rest
+                .split_once(": ")
+                .ok_or(ParseError { line: line_number, message: "expected `name: Type`".into() })?;
+            let (name, required) = match name.strip_suffix('?') {
+                Some(name) => (name, false),
+                None => (name, true),
+            };
+            operation.params.push(ParamSurface {
+                location: location.to_owned(),
+                name: name.to_owned(),
+                required,
+                ty: ty.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A leading Rust-debug-quoted string and the text after it.
+fn quoted(text: &str) -> Option<(String, &str)> {
+    let mut chars = text.strip_prefix('"')?.char_indices();
+    let mut value = String::new();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '"' => return Some((value, &text[index + 2..])),
+            '\\' => match chars.next()?.1 {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'r' => value.push('\r'),
+                '0' => value.push('\0'),
+                'u' => {
+                    let hex: String = chars.by_ref().map(|(_, c)| c).skip(1).take_while(|c| *c != '}').collect();
+                    value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                other => value.push(other),
+            },
+            c => value.push(c),
+        }
+    }
+    None
+}
+
 fn unraw(name: &str) -> String {
     name.trim_start_matches("r#").to_owned()
+}
+
+/// Which types requests and responses reach; types no operation reaches count as
+/// responses (they describe what the API returns).
+fn usage(model: &Model) -> HashMap<&str, Usage> {
+    let defs: HashMap<&str, &TypeDef> = model.types.iter().map(|def| (def.name.as_str(), def)).collect();
+    let mut usage: HashMap<&str, Usage> = HashMap::new();
+    let mut mark = |roots, request| mark_reachable(&defs, &mut usage, roots, request);
+    for operation in &model.operations {
+        let mut requests: Vec<&TypeRef> =
+            operation.required_params.iter().chain(&operation.optional_params).map(|param| &param.ty).collect();
+        if let Some(body) = &operation.body {
+            requests.extend(body_type_ref(&body.ty));
+        }
+        mark(requests, true);
+        let mut responses: Vec<&TypeRef> = operation.errors.iter().filter_map(|error| error.body.as_ref()).collect();
+        match &operation.success {
+            Success::One(body) => responses.extend(body_type_ref(body)),
+            Success::Enveloped { data, .. } => responses.push(data),
+            Success::Several { .. } | Success::Empty => {}
+        }
+        mark(responses, false);
+    }
+    for def in &model.types {
+        let entry = usage.entry(def.name.as_str()).or_default();
+        if !entry.request && !entry.response {
+            entry.response = true;
+        }
+    }
+    usage
+}
+
+/// Marks every type reachable from `roots` as used in requests (or responses).
+fn mark_reachable<'m>(
+    defs: &HashMap<&'m str, &'m TypeDef>,
+    usage: &mut HashMap<&'m str, Usage>,
+    roots: Vec<&'m TypeRef>,
+    request: bool,
+) {
+    let mut stack = roots;
+    let mut seen: Vec<&str> = Vec::new();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Named(name) if !seen.contains(&name.as_str()) => {
+                seen.push(name);
+                let entry = usage.entry(name.as_str()).or_default();
+                if request {
+                    entry.request = true
+                } else {
+                    entry.response = true
+                }
+                if let Some(def) = defs.get(name.as_str()) {
+                    stack.extend(references(&def.kind));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn body_type_ref(body: &BodyType) -> Option<&TypeRef> {
+    match body {
+        BodyType::Json { ty, .. } | BodyType::Form(ty) => Some(ty),
+        BodyType::Text(_) | BodyType::Bytes(_) => None,
+    }
+}
+
+/// The types a type's members refer to.
+fn references(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(object) => {
+            object.fields.iter().map(|field| &field.ty).chain(object.additional.as_ref()).collect()
+        }
+        TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
+        TypeKind::Alias(target) => vec![target],
+        TypeKind::Responses(statuses) | TypeKind::Errors(statuses) => {
+            statuses.variants.iter().filter_map(|variant| variant.body.as_ref()).collect()
+        }
+        TypeKind::Enum(_) => Vec::new(),
+    }
 }
 
 fn operation_surface(operation: &Operation) -> OperationSurface {
@@ -200,7 +523,7 @@ fn operation_surface(operation: &Operation) -> OperationSurface {
     }
 }
 
-fn type_surface(def: &TypeDef) -> TypeSurface {
+fn type_surface(def: &TypeDef, usage: Usage) -> TypeSurface {
     match &def.kind {
         TypeKind::Struct(object) => {
             let mut fields: BTreeMap<String, FieldSurface> = object
@@ -224,7 +547,7 @@ fn type_surface(def: &TypeDef) -> TypeSurface {
                     FieldSurface { wire: "*".to_owned(), ty, required: false },
                 );
             }
-            TypeSurface::Struct(fields)
+            TypeSurface::Struct { usage, fields }
         }
         TypeKind::Enum(string_enum) => TypeSurface::Enum {
             values: string_enum.variants.iter().map(|variant| variant.value.clone()).collect(),
@@ -279,5 +602,18 @@ pub(crate) fn type_name(ty: &TypeRef) -> String {
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_name(value)),
         TypeRef::Named(name) => name.clone(),
         TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_strings_read_back_as_rust_debug_wrote_them() {
+        for value in ["plain", "", "with \"quotes\" and \\", "tab\tnew\nline", "Cloud Infrastructure", "é ü"] {
+            let text = format!("{value:?} | rest");
+            assert_eq!(quoted(&text), Some((value.to_owned(), " | rest")), "{value}");
+        }
     }
 }

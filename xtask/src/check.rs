@@ -23,7 +23,7 @@ pub fn problems(apis: &[Api]) -> Result<Vec<String>> {
 
 /// The files of `api`'s crate that differ from what regen would write.
 pub fn stale_files(api: &Api) -> Result<Vec<String>> {
-    let expected = regen::generate(api)?;
+    let expected = regen::plan(api)?.files;
     let crate_dir = api.crate_dir();
     let mut stale = Vec::new();
     for (relative, contents) in &expected {

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use xtask::diff::Against;
 use xtask::{apis, check, regen, spec_source};
 
 const USAGE: &str = "\
@@ -13,6 +14,11 @@ commands:
   fetch API [--from PATH|URL]      download a vendor spec into the cache and update its spec.lock
   check                            fail if generated/ is not what regen writes, or a cached spec
                                    does not match its lock
+  diff API [--against REV]         what changed for users of API's crate, from the API surface
+                                   committed at REV (default HEAD) to what the spec gives now
+  diff API --old SPEC --new SPEC   the same between two spec files
+                                   (both forms exit with status 2 when anything breaks callers
+                                   or decoding, 0 otherwise)
   test                             every check CI runs: rustfmt, clippy (warnings denied), all tests
 
 environment:
@@ -39,6 +45,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["fetch", api] => fetch(api, None),
         ["fetch", api, "--from", from] => fetch(api, Some(from)),
         ["check"] => check(),
+        ["diff", api] => diff(api, Against::Revision("HEAD".to_owned())),
+        ["diff", api, "--against", revision] => diff(api, Against::Revision((*revision).to_owned())),
+        ["diff", api, "--old", old, "--new", new] => {
+            diff(api, Against::Specs { old: (*old).to_owned(), new: (*new).to_owned() })
+        }
         ["test"] => test(),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
@@ -82,6 +93,12 @@ fn test() -> Result<ExitCode> {
     }
     eprintln!("==> all checks passed");
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff(api: &str, against: Against) -> Result<ExitCode> {
+    let api = apis::selected(Some(api))?.remove(0);
+    let breaking = xtask::diff::report(&api, &against)?;
+    Ok(if breaking { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn check() -> Result<ExitCode> {

@@ -1,4 +1,11 @@
-//! Regenerating crates: in memory (for `check` and the staleness test) and to disk.
+//! Regenerating crates: what regen would write (for `check` and the staleness
+//! test), and writing it.
+//!
+//! Regen compares the new API surface with the one committed in the crate
+//! (`api-surface.txt`). When the spec changed, it bumps the crate's version by
+//! semver from that comparison and adds an entry to the crate's CHANGELOG.md.
+//! The plan depends only on the spec and what is on disk, so regenerating twice
+//! changes nothing the second time.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -6,25 +13,139 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use secgen_codegen::{GeneratedCrate, SURFACE_FILE, Surface, SurfaceDiff, next_version};
 
 use crate::apis::Api;
-use crate::{spec_source, workspace};
+use crate::spec_source::{self, Spec};
+use crate::workspace;
 
-/// The files regen would write for `api`, by path relative to its crate folder.
-pub fn generate(api: &Api) -> Result<BTreeMap<String, String>> {
+/// The changelog's path in a generated crate.
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
+
+const CHANGELOG_HEADER: &str = "# Changelog\n\n\
+    Written by `cargo xtask regen` whenever the spec changes: what changed for users of this crate, \
+    newest first.\n";
+
+/// What regen writes for one API, and why.
+pub struct Plan {
+    /// Every file of the crate, by path relative to its folder.
+    pub files: BTreeMap<String, String>,
+    /// The new crate's surface.
+    pub surface: Surface,
+    /// The version before and after, when regen changes it.
+    pub version_change: Option<(String, String)>,
+}
+
+/// The crate as committed: version, surface, spec hash and changelog.
+pub struct Previous {
+    pub version: String,
+    pub surface: Surface,
+    pub sha256: String,
+    pub changelog: String,
+}
+
+impl Previous {
+    /// Reads the generated crate on disk; `None` for a crate not generated yet (or
+    /// one whose surface file predates the current format).
+    pub fn read(crate_dir: &Path) -> Result<Option<Previous>> {
+        let found = Self::from_files(|name| fs::read_to_string(crate_dir.join(name)).ok());
+        if found.is_err() {
+            eprintln!(
+                "{}: {SURFACE_FILE} is in an older format; treating the crate as new",
+                workspace::display(crate_dir)
+            );
+            return Ok(None);
+        }
+        found
+    }
+
+    /// The same from the crate's files, however they are read.
+    pub fn from_files(read: impl Fn(&str) -> Option<String>) -> Result<Option<Previous>> {
+        let (Some(manifest), Some(surface), Some(lib)) = (read("Cargo.toml"), read(SURFACE_FILE), read("src/lib.rs"))
+        else {
+            return Ok(None);
+        };
+        let surface = Surface::parse(&surface).context("reading the API surface")?;
+        let version = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("version = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .context("Cargo.toml has no version")?
+            .to_owned();
+        let sha256 = lib
+            .lines()
+            .next()
+            .and_then(|line| line.split("(sha256 ").nth(1))
+            .and_then(|rest| rest.split(')').next())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Some(Previous { version, surface, sha256, changelog: read(CHANGELOG_FILE).unwrap_or_default() }))
+    }
+}
+
+/// What regen would write for `api`, given the crate on disk.
+pub fn plan(api: &Api) -> Result<Plan> {
     let spec = spec_source::load(api)?;
-    let generated = secgen_codegen::generate(&spec.file_name, &spec.bytes, &api.config)
-        .map_err(|error| anyhow::anyhow!("{}: {error}", api.name))?;
-    Ok(generated.files)
+    let previous = Previous::read(&api.crate_dir())?;
+    plan_from(api, &spec, previous.as_ref())
+}
+
+/// The plan for `spec` after `previous` (the pure part of [`plan`]).
+pub fn plan_from(api: &Api, spec: &Spec, previous: Option<&Previous>) -> Result<Plan> {
+    let mut config = api.config.clone();
+    if let Some(previous) = previous {
+        config.version = newer(&previous.version, &config.version).to_owned();
+    }
+    let generated = generate_with(api, spec, &config)?;
+    let Some(previous) = previous else {
+        let entry = format!(
+            "## {}\n\nFirst generated from the spec with sha256 `{}`.\n",
+            config.version, generated.spec_sha256
+        );
+        return Ok(finish(generated, format!("{CHANGELOG_HEADER}\n{entry}"), None));
+    };
+    let diff = SurfaceDiff::between(&previous.surface, &generated.surface);
+    let spec_changed = previous.sha256 != generated.spec_sha256;
+    let Some(version) = next_version(&config.version, &diff, spec_changed) else {
+        return Ok(finish(generated, previous.changelog.clone(), None));
+    };
+    let from = std::mem::replace(&mut config.version, version.clone());
+    let generated = generate_with(api, spec, &config)?;
+    let entry = format!(
+        "## {version}\n\nSpec sha256 `{}` (was `{}`).\n\n{}",
+        generated.spec_sha256,
+        previous.sha256,
+        diff.render().replace(":\n- ", ":\n\n- ")
+    );
+    let earlier = previous.changelog.strip_prefix(CHANGELOG_HEADER).unwrap_or(&previous.changelog).trim_start();
+    let changelog = format!("{CHANGELOG_HEADER}\n{entry}\n{earlier}");
+    Ok(finish(generated, changelog.trim_end().to_owned() + "\n", Some((from, version))))
+}
+
+fn finish(generated: GeneratedCrate, changelog: String, version_change: Option<(String, String)>) -> Plan {
+    let mut files = generated.files;
+    files.insert(CHANGELOG_FILE.to_owned(), changelog);
+    Plan { files, surface: generated.surface, version_change }
+}
+
+fn generate_with(api: &Api, spec: &Spec, config: &secgen_codegen::ApiConfig) -> Result<GeneratedCrate> {
+    secgen_codegen::generate(&spec.file_name, &spec.bytes, config)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", api.name))
+}
+
+/// The higher of two `major.minor.patch` versions.
+fn newer<'v>(a: &'v str, b: &'v str) -> &'v str {
+    let key = |version: &str| version.split('.').map(|part| part.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
+    if key(b) > key(a) { b } else { a }
 }
 
 /// Regenerates `api` on disk, removing files regen no longer writes.
 pub fn regen(api: &Api) -> Result<()> {
     let started = Instant::now();
-    let files = generate(api)?;
+    let plan = plan(api)?;
     let crate_dir = api.crate_dir();
     let mut written = 0;
-    for (relative, contents) in &files {
+    for (relative, contents) in &plan.files {
         let path = crate_dir.join(relative);
         if fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
             fs::create_dir_all(path.parent().expect("files are in a folder"))?;
@@ -33,14 +154,18 @@ pub fn regen(api: &Api) -> Result<()> {
         }
     }
     let mut removed = 0;
-    for stale in existing_files(&crate_dir)?.into_iter().filter(|relative| !files.contains_key(relative)) {
+    for stale in existing_files(&crate_dir)?.into_iter().filter(|relative| !plan.files.contains_key(relative)) {
         fs::remove_file(crate_dir.join(&stale))?;
         removed += 1;
     }
+    let version = plan
+        .version_change
+        .map(|(from, to)| format!("; version {from} -> {to}, see {CHANGELOG_FILE}"))
+        .unwrap_or_default();
     eprintln!(
-        "{}: {} files in {} ({written} changed, {removed} removed) in {:.2}s",
+        "{}: {} files in {} ({written} changed, {removed} removed) in {:.2}s{version}",
         api.name,
-        files.len(),
+        plan.files.len(),
         workspace::display(&crate_dir),
         started.elapsed().as_secs_f64()
     );
@@ -71,4 +196,15 @@ fn collect(root: &Path, dir: &Path, found: &mut Vec<String>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(newer("0.10.0", "0.9.3"), "0.10.0");
+        assert_eq!(newer("0.1.0", "1.0.0"), "1.0.0");
+    }
 }

@@ -133,6 +133,26 @@ pub fn shared_specs() -> Option<PathBuf> {
     })
 }
 
+/// The dated Factory specs of `<shared specs>/sophos-factory/history`, oldest
+/// first, as (label such as `01-2020-08-07`, bytes).
+pub fn factory_history() -> Result<Vec<(String, Vec<u8>)>> {
+    let shared =
+        shared_specs().context("no third-party specs: set SPEC_MIRROR or put ../shared beside the workspace")?;
+    let dir = shared.join("sophos-factory/history");
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        paths.push(entry?.path());
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let label = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            Ok((label, fs::read(&path).with_context(|| format!("reading {}", path.display()))?))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

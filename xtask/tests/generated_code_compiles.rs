@@ -31,22 +31,16 @@ fn construct_candidates() -> Vec<Candidate> {
 }
 
 fn history_candidates() -> Vec<Candidate> {
-    let shared = scratch::shared_specs().expect("set SPEC_MIRROR or put ../shared beside the workspace");
     let factory = apis::selected(Some("sophos-factory")).unwrap().remove(0);
-    let mut paths: Vec<_> =
-        fs::read_dir(shared.join("sophos-factory/history")).unwrap().map(|entry| entry.unwrap().path()).collect();
-    paths.sort();
-    assert_eq!(paths.len(), 29, "the 29 dated Factory specs");
-    paths
+    let history = scratch::factory_history().unwrap();
+    assert_eq!(history.len(), 29, "the 29 dated Factory specs");
+    history
         .into_iter()
-        .map(|path| {
-            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-            Candidate {
-                label: format!("factory-{stem}"),
-                file_name: format!("sophos-factory/history/{stem}.json"),
-                bytes: fs::read(&path).unwrap(),
-                config: factory.config.clone(),
-            }
+        .map(|(label, bytes)| Candidate {
+            label: format!("factory-{label}"),
+            file_name: format!("sophos-factory/history/{label}.json"),
+            bytes,
+            config: factory.config.clone(),
         })
         .collect()
 }
