@@ -32,6 +32,21 @@ pub struct ApiConfig {
     /// their type (e.g. `Field: cloud_soar::Field`); no type is generated for them.
     #[serde(default)]
     pub type_overrides: BTreeMap<String, String>,
+    /// Which component schemas become types.
+    #[serde(default)]
+    pub component_schemas: ComponentSchemas,
+}
+
+/// Which component schemas become types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentSchemas {
+    /// Every one, used by an operation or not (a spec's components are often its
+    /// data model, e.g. webhook or event payloads no operation returns).
+    #[default]
+    All,
+    /// Only those an operation uses, directly or through another type.
+    Used,
 }
 
 /// Runtime settings named in the generated client.

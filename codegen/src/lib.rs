@@ -30,7 +30,8 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use config::{
-    ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ErrorFormatConfig, PaginationConfig, PartialUpdates,
+    ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ComponentSchemas, ErrorFormatConfig, PaginationConfig,
+    PartialUpdates,
 };
 pub use diff::{Change, Impact, SurfaceDiff, next_version};
 pub use error::Error;
@@ -78,7 +79,9 @@ fn server_url(server: &openapiv3::Server) -> Option<String> {
 
 fn build_model(document: &openapiv3::OpenAPI, config: &ApiConfig) -> error::SpecResult<model::Model> {
     let mut types = types::TypeBuilder::new(document, &config.type_overrides);
-    types.build_components()?;
+    if config.component_schemas == config::ComponentSchemas::All {
+        types.build_components()?;
+    }
     let operations = operations::build(document, config, &mut types)?;
     Ok(model::Model {
         title: document.info.title.clone(),

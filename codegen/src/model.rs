@@ -260,8 +260,9 @@ pub(crate) enum ParamEncoding {
     Plain,
     /// An array, in this wire style.
     Array(ArrayStyle),
-    /// An object, as compact JSON.
-    Json,
+    /// An object: compact JSON in the query; in a path or header, OpenAPI's
+    /// `simple` style (`k,v,k,v`, or `k=v,k=v` when exploded).
+    Json { explode: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

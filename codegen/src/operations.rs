@@ -270,7 +270,7 @@ impl<'a> OperationBuilder<'_, 'a> {
                 })
             }
             other if self.types.is_plain(&other) => ParamEncoding::Plain,
-            _ => ParamEncoding::Json,
+            _ => ParamEncoding::Json { explode: parameter.parameter_data_ref().explode.unwrap_or(false) },
         }
     }
 

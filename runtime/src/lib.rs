@@ -41,7 +41,7 @@ pub use oauth2::ClientCredentials;
 pub use pagination::{Checkpoint, Page, PageInfo, PagePosition, PageStyle, Pager, Paginated};
 pub use patch::Patch;
 pub use rate_limit::RateLimit;
-pub use request::{ArrayStyle, Method, ParamValue, Request};
+pub use request::{ArrayStyle, Method, ParamValue, Request, simple_object};
 pub use response::{RawResponse, Response};
 pub use retry::{Decision, Failure, RetryPolicy};
 pub use secret::Secret;

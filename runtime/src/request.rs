@@ -87,6 +87,33 @@ macro_rules! display_param {
 }
 display_param!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, chrono::NaiveDate);
 
+/// An object parameter in a path or header, in OpenAPI's `simple` style:
+/// `k1,v1,k2,v2`, or `k1=v1,k2=v2` exploded. `None` for a value that is not a
+/// JSON object; nested values are sent as compact JSON.
+pub fn simple_object<T: Serialize + ?Sized>(value: &T, explode: bool) -> Option<String> {
+    let serde_json::Value::Object(fields) = serde_json::to_value(value).ok()? else { return None };
+    let pairs = fields.iter().filter(|(_, value)| !value.is_null()).map(|(key, value)| {
+        let text = value.to_param().map(Cow::into_owned).unwrap_or_default();
+        if explode { format!("{key}={text}") } else { format!("{key},{text}") }
+    });
+    Some(pairs.collect::<Vec<_>>().join(","))
+}
+
+/// Arrays in path and header parameters: OpenAPI's `simple` style, comma-separated.
+/// (Query arrays go through [`Request::query_array`], which knows the other styles.)
+impl<T: ParamValue> ParamValue for [T] {
+    fn to_param(&self) -> Option<Cow<'_, str>> {
+        let texts: Vec<Cow<'_, str>> = self.iter().filter_map(ParamValue::to_param).collect();
+        (!texts.is_empty()).then(|| Cow::Owned(texts.join(",")))
+    }
+}
+
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn to_param(&self) -> Option<Cow<'_, str>> {
+        self.as_slice().to_param()
+    }
+}
+
 impl ParamValue for crate::DateTime {
     /// RFC 3339 with a `Z` suffix, as OpenAPI `date-time` requires.
     fn to_param(&self) -> Option<Cow<'_, str>> {
@@ -303,6 +330,16 @@ mod tests {
 
     fn tags() -> Vec<String> {
         vec!["a b".into(), "c".into()]
+    }
+
+    #[test]
+    fn path_and_header_arrays_and_objects_use_the_simple_style() {
+        assert_eq!(tags().to_param().as_deref(), Some("a b,c"));
+        assert_eq!(Vec::<String>::new().to_param(), None);
+        let object = serde_json::json!({"role": "admin", "first": "Alex", "gone": null});
+        assert_eq!(simple_object(&object, false).as_deref(), Some("first,Alex,role,admin"));
+        assert_eq!(simple_object(&object, true).as_deref(), Some("first=Alex,role=admin"));
+        assert_eq!(simple_object(&3, true), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod apis;
 pub mod check;
+pub mod corpus;
 pub mod diff;
 pub mod regen;
 pub mod scratch;

@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use xtask::diff::Against;
-use xtask::{apis, check, regen, spec_source};
+use xtask::{apis, check, corpus, regen, spec_source};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -19,6 +19,10 @@ commands:
   diff API --old SPEC --new SPEC   the same between two spec files
                                    (both forms exit with status 2 when anything breaks callers
                                    or decoding, 0 otherwise)
+  corpus [--config YAML] DIR|FILE...
+                                   generate every spec found into a scratch crate (with a default
+                                   config, or the `generate:` fields of YAML) and compile it; one
+                                   line per spec and a total (fails if an OpenAPI 3.0 one fails)
   test                             every check CI runs: rustfmt, clippy (warnings denied), all tests
 
 environment:
@@ -50,6 +54,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
         ["diff", api, "--old", old, "--new", new] => {
             diff(api, Against::Specs { old: (*old).to_owned(), new: (*new).to_owned() })
         }
+        ["corpus", "--config", config, paths @ ..] if !paths.is_empty() => corpus(Some(config), paths),
+        ["corpus", paths @ ..] if !paths.is_empty() => corpus(None, paths),
         ["test"] => test(),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
@@ -57,6 +63,19 @@ fn run(args: &[String]) -> Result<ExitCode> {
         }
         _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
     }
+}
+
+fn corpus(config: Option<&str>, paths: &[&str]) -> Result<ExitCode> {
+    let config = match config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+            serde_yaml::from_str(&text).with_context(|| format!("{path}: not a generator config"))?
+        }
+        None => corpus::default_config(),
+    };
+    let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
+    let entries = corpus::run(&paths, &config)?;
+    Ok(if corpus::report(&entries) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn regen_all(api: Option<&str>) -> Result<ExitCode> {

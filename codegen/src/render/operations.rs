@@ -367,11 +367,27 @@ fn param_call(param: &Param, place: TokenStream, required: bool, rt: &TokenStrea
     } else {
         quote! { &#place }
     };
+    let object = |place: &TokenStream| {
+        if required {
+            quote! { Some(#place) }
+        } else {
+            quote! { #place.as_ref() }
+        }
+    };
     match (param.location, param.encoding) {
+        (ParamLocation::Path, ParamEncoding::Json { explode }) => {
+            quote! { .path_param(#wire, &#rt::simple_object(#value, #explode)) }
+        }
         (ParamLocation::Path, _) => quote! { .path_param(#wire, #value) },
-        (ParamLocation::Header, _) => {
+        (ParamLocation::Header, encoding) => {
             let header = param.wire.to_ascii_lowercase();
-            quote! { .header(#header, #value) }
+            match encoding {
+                ParamEncoding::Json { explode } => {
+                    let value = object(&place);
+                    quote! { .header(#header, &#value.and_then(|value| #rt::simple_object(value, #explode))) }
+                }
+                _ => quote! { .header(#header, #value) },
+            }
         }
         (ParamLocation::Query, ParamEncoding::Plain) => quote! { .query(#wire, #value) },
         (ParamLocation::Query, ParamEncoding::Array(style)) => {
@@ -388,12 +404,8 @@ fn param_call(param: &Param, place: TokenStream, required: bool, rt: &TokenStrea
             };
             quote! { .query_array(#wire, #values, #rt::ArrayStyle::#style) }
         }
-        (ParamLocation::Query, ParamEncoding::Json) => {
-            let values = if required {
-                quote! { Some(#place) }
-            } else {
-                quote! { #place.as_ref() }
-            };
+        (ParamLocation::Query, ParamEncoding::Json { .. }) => {
+            let values = object(&place);
             quote! { .query_json(#wire, #values) }
         }
     }

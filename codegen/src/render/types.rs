@@ -132,6 +132,7 @@ fn union_enum(name: &proc_macro2::Ident, union: &Union, scope: &mut Scope) -> To
         quote! { #docs #variant_name(#ty), }
     });
     let shapes = union.variants.iter().map(|variant| shape(&variant.shape, &rt));
+    let param_value = scalar_union_param(name, union, &rt);
     let arms = union.variants.iter().enumerate().map(|(index, variant)| {
         let variant_name = ident(&variant.name);
         let pattern = if index + 1 == union.variants.len() {
@@ -158,7 +159,33 @@ fn union_enum(name: &proc_macro2::Ident, union: &Union, scope: &mut Scope) -> To
                 .map_err(serde::de::Error::custom)
             }
         }
+
+        #param_value
     }
+}
+
+/// A union of scalars (`integer | string`) can be a parameter: each variant
+/// sends its own text.
+fn scalar_union_param(name: &proc_macro2::Ident, union: &Union, rt: &TokenStream) -> Option<TokenStream> {
+    let scalar = |variant: &crate::model::UnionVariant| {
+        !variant.boxed && matches!(variant.shape, Shape::String | Shape::Integer | Shape::Number | Shape::Boolean)
+    };
+    if !union.variants.iter().all(scalar) {
+        return None;
+    }
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        quote! { Self::#variant_name(value) => #rt::ParamValue::to_param(value), }
+    });
+    Some(quote! {
+        impl #rt::ParamValue for #name {
+            fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    })
 }
 
 fn shape(shape: &Shape, rt: &TokenStream) -> TokenStream {
