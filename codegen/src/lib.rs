@@ -20,6 +20,7 @@ mod load;
 mod locate;
 mod model;
 mod naming;
+mod normalize;
 mod operations;
 mod render;
 mod resolve;

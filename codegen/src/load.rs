@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Pointer, SpecError, SpecResult};
 use crate::locate::locate;
+use crate::normalize;
 
 /// A parsed spec and the hash of its bytes.
 pub(crate) struct Loaded {
@@ -47,6 +48,11 @@ fn parse_json(bytes: &[u8]) -> SpecResult<OpenAPI> {
     let probe: VersionProbe = serde_json::from_slice(bytes)
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
     check_version(&probe)?;
+    if normalize::has_irregular_refs(bytes) {
+        let tree: serde_yaml::Value = serde_json::from_slice(bytes)
+            .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
+        return from_normalized_tree(tree, || serde_json::from_slice(bytes).unwrap_or(Value::Null));
+    }
     // The fast path reads the bytes once; only a failing document is read again as a tree.
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -59,6 +65,11 @@ fn parse_yaml(bytes: &[u8]) -> SpecResult<OpenAPI> {
     let probe: VersionProbe = serde_yaml::from_slice(bytes)
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
     check_version(&probe)?;
+    if normalize::has_irregular_refs(bytes) {
+        let tree: serde_yaml::Value = serde_yaml::from_slice(bytes)
+            .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
+        return from_normalized_tree(tree, || serde_yaml::from_slice(bytes).unwrap_or(Value::Null));
+    }
     // Straight into the model: a detour through `serde_json::Value` would sort
     // every map and lose the spec's property order.
     let deserializer = serde_yaml::Deserializer::from_slice(bytes);
@@ -66,6 +77,13 @@ fn parse_yaml(bytes: &[u8]) -> SpecResult<OpenAPI> {
         let document: Value = serde_yaml::from_slice(bytes).unwrap_or(Value::Null);
         locate(&document, path_error(error))
     })
+}
+
+/// The slow path, for the few specs with references the resolver cannot follow.
+/// A `serde_yaml::Value` keeps the order of properties (JSON reads into it too).
+fn from_normalized_tree(mut tree: serde_yaml::Value, as_written: impl Fn() -> Value) -> SpecResult<OpenAPI> {
+    normalize::normalize(&mut tree)?;
+    serde_path_to_error::deserialize(tree).map_err(|error| locate(&as_written(), path_error(error)))
 }
 
 fn check_version(probe: &VersionProbe) -> SpecResult<()> {
