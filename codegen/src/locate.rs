@@ -134,5 +134,16 @@ fn check(value: &Value, kind: Kind) -> Result<(), String> {
 }
 
 fn try_as<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
-    T::deserialize(value).map(drop).map_err(|error| error.to_string())
+    T::deserialize(value).map(drop).map_err(|error| explain(error.to_string()))
+}
+
+/// serde's words for openapiv3's flattened and untagged types, in the spec's terms.
+fn explain(message: String) -> String {
+    if message.contains("ParameterSchemaOrContent") {
+        "a parameter needs a `schema` or a `content`, and this one has neither".to_owned()
+    } else if message.contains("did not match any variant of untagged enum ReferenceOr") {
+        "neither a `$ref` nor a valid definition here (check the field names and types)".to_owned()
+    } else {
+        message
+    }
 }

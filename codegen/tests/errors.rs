@@ -56,3 +56,50 @@ fn duplicate_operation_ids_are_named() {
     assert_eq!(error.pointer, "/paths/~1b/get/operationId");
     assert!(error.message.contains("duplicate operationId `fetch`, already used at #/paths/~1a/get"), "{error}");
 }
+
+fn error_of_file(file: &str, text: &str) -> Error {
+    generate(file, text.as_bytes(), &config()).expect_err("the spec is broken")
+}
+
+#[test]
+fn invalid_yaml_and_json_say_which_and_where() {
+    let yaml = error_of_file("api.yaml", "openapi: 3.0.3\ninfo: [unclosed\n");
+    assert_eq!((yaml.file.as_str(), yaml.pointer.as_str()), ("api.yaml", ""));
+    assert!(yaml.message.starts_with("not valid YAML: "), "{yaml}");
+    assert!(yaml.message.contains("line 2"), "the position in the file: {yaml}");
+    let json = error_of_file("api.json", "{\"openapi\": \"3.0.3\",\n \"info\": }");
+    assert!(json.message.starts_with("not valid JSON: "), "{json}");
+    assert!(json.message.contains("line 2"), "the position in the file: {json}");
+}
+
+#[test]
+fn unsupported_versions_are_refused_by_name() {
+    let swagger =
+        error_of_file("petstore.json", r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#);
+    assert_eq!(swagger.pointer, "/swagger");
+    assert!(swagger.message.contains("Swagger 2.0 documents are not supported"), "{swagger}");
+    let v31 = error_of_file("train.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(v31.pointer, "/openapi");
+    assert!(v31.message.contains("OpenAPI 3.1.0 is not supported"), "{v31}");
+}
+
+#[test]
+fn a_parameter_without_schema_or_content_is_named() {
+    let error = error_of(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: q, in: query}\n      responses: {'200': {description: ok}}\n",
+    );
+    assert_eq!(error.pointer, "/paths/~1a/get/parameters/0");
+    assert_eq!(error.message, "a parameter needs a `schema` or a `content`, and this one has neither");
+}
+
+#[test]
+fn references_into_nothing_outside_components_are_named() {
+    let path_item = error_of("paths:\n  /b:\n    $ref: '#/paths/~1missing'\n");
+    assert_eq!(path_item.pointer, "/paths/~1b");
+    assert!(path_item.message.contains("path item `$ref` `#/paths/~1missing` points to nothing"), "{path_item}");
+    let schema = error_of(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/paths/~1a/post/requestBody'}\n",
+    );
+    assert_eq!(schema.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema");
+    assert!(schema.message.contains("`#/paths/~1a/post/requestBody`"), "{schema}");
+}
