@@ -35,6 +35,11 @@ impl Entry {
     }
 }
 
+/// The corpus `scripts/install-corpus.sh` installs.
+pub fn installed_dir() -> PathBuf {
+    crate::workspace::root().join(".cache/corpus/node_modules")
+}
+
 /// Every spec file under `paths`, sorted.
 pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -68,8 +73,9 @@ fn is_spec_file(path: &Path) -> bool {
     matches!(path.extension().and_then(|extension| extension.to_str()), Some("json" | "yaml" | "yml"))
 }
 
-/// Generates and checks every spec under `paths` with `config`.
-pub fn run(paths: &[PathBuf], config: &ApiConfig) -> Result<Vec<Entry>> {
+/// Generates and checks every spec under `paths` with `config`, in the scratch
+/// workspace `target/scratch/<set>`.
+pub fn run(set: &str, paths: &[PathBuf], config: &ApiConfig) -> Result<Vec<Entry>> {
     let files = spec_files(paths)?;
     let mut candidates = Vec::new();
     let mut versions = Vec::new();
@@ -84,7 +90,7 @@ pub fn run(paths: &[PathBuf], config: &ApiConfig) -> Result<Vec<Entry>> {
         });
     }
     let labels: Vec<String> = candidates.iter().map(|candidate| candidate.label.clone()).collect();
-    let mut outcomes = scratch::check("corpus", candidates)?;
+    let mut outcomes = scratch::check(set, candidates)?;
     Ok(files
         .into_iter()
         .zip(versions)

@@ -23,7 +23,8 @@ commands:
                                    generate every spec found into a scratch crate (with a default
                                    config, or the `generate:` fields of YAML) and compile it; one
                                    line per spec and a total (fails if an OpenAPI 3.0 one fails)
-  test                             every check CI runs: rustfmt, clippy (warnings denied), all tests
+  test                             every check CI runs: installs the spec corpus (scripts/install-corpus.sh),
+                                   then rustfmt, clippy (warnings denied), all tests
 
 environment:
   SPEC_MIRROR=DIR                  read fetched specs from DIR (laid out like ../shared/specs)
@@ -74,7 +75,7 @@ fn corpus(config: Option<&str>, paths: &[&str]) -> Result<ExitCode> {
         None => corpus::default_config(),
     };
     let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
-    let entries = corpus::run(&paths, &config)?;
+    let entries = corpus::run("corpus", &paths, &config)?;
     Ok(if corpus::report(&entries) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -94,6 +95,15 @@ fn fetch(api: &str, from: Option<&str>) -> Result<ExitCode> {
 
 /// What CI runs (`.ci/run`), in order, stopping at the first failure.
 fn test() -> Result<ExitCode> {
+    eprintln!("==> scripts/install-corpus.sh");
+    let installed = std::process::Command::new("bash")
+        .arg(xtask::workspace::root().join("scripts/install-corpus.sh"))
+        .status()
+        .context("running scripts/install-corpus.sh")?;
+    if !installed.success() {
+        eprintln!("==> failed: scripts/install-corpus.sh");
+        return Ok(ExitCode::FAILURE);
+    }
     let steps: [&[&str]; 3] = [
         &["fmt", "--all", "--check"],
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
