@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use cisco_amp::types::*;
 use cisco_amp::{Client, Envelope};
 use futures::TryStreamExt;
-use integration_tests::fixture;
+use integration_tests::{amp_event, fixture};
 use secgen_runtime::{Auth, VendorError};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
@@ -170,44 +170,10 @@ mod field_coverage {
     }
 }
 
-/// An event as AMP sends it (types from real captures), with a field the spec
-/// does not know.
-fn real_event(id: i64, offset_seconds: i64) -> Value {
-    json!({
-        "id": id,
-        "timestamp": 1_718_000_000 + offset_seconds,
-        "timestamp_nanoseconds": 123_000_000,
-        "date": "2024-06-10T06:13:20+00:00",
-        "event_type": "Threat Detected",
-        "event_type_id": 1_090_519_054,
-        "detection": "W32.EICAR.Test",
-        "detection_id": "6815440342926950405",
-        "connector_guid": "af3c0a45-1a5e-4a6d-9a9e-3c2f1d0c5b7e",
-        "group_guids": ["b077d6bc-bbdf-42f7-8838-a06053fbd98a"],
-        "severity": "Medium",
-        "computer": {
-            "connector_guid": "af3c0a45-1a5e-4a6d-9a9e-3c2f1d0c5b7e",
-            "hostname": "WIN-ENG-042",
-            "external_ip": "203.0.113.7",
-            "active": true,
-            "network_addresses": [{"ip": "10.0.4.42", "mac": "00:50:56:a1:b2:c3"}],
-            "links": {"computer": "https://api.amp.cisco.com/v1/computers/af3c0a45-1a5e-4a6d-9a9e-3c2f1d0c5b7e"}
-        },
-        "file": {
-            "disposition": "Malicious",
-            "file_name": "eicar.com",
-            "file_path": "/C:/Users/alice/Downloads/eicar.com",
-            "identity": {"sha256": "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"},
-            "parent": {"process_id": 4242, "disposition": "Clean", "file_name": "explorer.exe", "identity": {"sha256": "0d6e3c"}}
-        },
-        "cloud_ioc": {"description": "not in the spec", "short_description": "W32.Example"}
-    })
-}
-
 #[test]
 fn events_with_amps_real_types_decode_without_loss() {
     let big_id = 6_815_440_342_926_950_405_i64;
-    let body = json!({"version": "v1.2.0", "metadata": {"links": {"self": "https://api.amp.cisco.com/v1/events"}, "results": {"total": 1, "current_item_count": 1, "index": 0, "items_per_page": 500}}, "data": [real_event(big_id, 0)]});
+    let body = json!({"version": "v1.2.0", "metadata": {"links": {"self": "https://api.amp.cisco.com/v1/events"}, "results": {"total": 1, "current_item_count": 1, "index": 0, "items_per_page": 500}}, "data": [amp_event(big_id, 0)]});
     let page: Envelope<Vec<Event>> = serde_json::from_value(body.clone()).unwrap();
     let event = &page[0];
     assert_eq!(event.id, Some(big_id), "an int64 beyond 2^53 is exact");
@@ -255,7 +221,7 @@ fn event_page(server: &MockServer, ids: &[i64], next_offset: Option<u64>, total:
         links["next"] =
             json!(format!("{}/v1/events?event_type%5B%5D=1090519054&limit=2&offset={offset}", server.uri()));
     }
-    let data: Vec<Value> = ids.iter().map(|id| real_event(*id, *id)).collect();
+    let data: Vec<Value> = ids.iter().map(|id| amp_event(*id, *id)).collect();
     json!({"version": "v1.2.0", "metadata": {"links": links, "results": {"total": total, "current_item_count": ids.len(), "items_per_page": 2}}, "data": data})
 }
 

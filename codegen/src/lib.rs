@@ -47,7 +47,7 @@ pub const SURFACE_FILE: &str = "api-surface.txt";
 pub struct GeneratedCrate {
     /// Path (`src/lib.rs`, ...) → contents.
     pub files: BTreeMap<String, String>,
-    /// The SHA-256 of the spec bytes, as named in every file's first line.
+    /// The SHA-256 of the spec bytes, as named in the first line of `lib.rs` and `Cargo.toml`.
     pub spec_sha256: String,
     /// The crate's public surface (also written as `api-surface.txt`).
     pub surface: Surface,

@@ -27,6 +27,7 @@ mod secret;
 
 pub mod cisco_amp;
 pub mod cloud_soar;
+pub mod open_enum;
 pub mod sophos_central;
 pub mod sophos_factory;
 pub mod union;

@@ -1,6 +1,7 @@
 //! The workspace's commands, as a library so tests can run them too.
 
 pub mod apis;
+pub mod bench;
 pub mod check;
 pub mod corpus;
 pub mod diff;

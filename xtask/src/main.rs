@@ -23,6 +23,8 @@ commands:
                                    generate every spec found into a scratch crate (with a default
                                    config, or the `generate:` fields of YAML) and compile it; one
                                    line per spec and a total (fails if an OpenAPI 3.0 one fails)
+  bench                            speed and scale figures: regen, codegen (Factory, GitHub), cargo check
+                                   of generated crates, streaming vs a hand-written loop (release builds)
   test                             every check CI runs: installs the spec corpus (scripts/install-corpus.sh),
                                    then rustfmt, clippy (warnings denied), all tests
 
@@ -57,6 +59,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
         }
         ["corpus", "--config", config, paths @ ..] if !paths.is_empty() => corpus(Some(config), paths),
         ["corpus", paths @ ..] if !paths.is_empty() => corpus(None, paths),
+        ["bench"] => {
+            xtask::bench::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
         ["test"] => test(),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");

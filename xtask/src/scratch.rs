@@ -95,14 +95,36 @@ fn write_workspace(dir: &Path, members: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// `cargo check` in a scratch workspace, warnings denied; every set shares one
+/// target folder, so dependencies build once.
+fn cargo_check_command(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .arg("check")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workspace::root().join("target").join("scratch-target"))
+        .env("RUSTFLAGS", "-D warnings");
+    command
+}
+
+/// Checks one crate of a set [`check`] wrote again after touching it, as after
+/// an edit: how long `cargo check` of that crate alone takes.
+pub fn recheck(set: &str, label: &str) -> Result<std::time::Duration> {
+    let dir = workspace::root().join("target").join("scratch").join(set);
+    let lib = dir.join(label).join("src/lib.rs");
+    fs::write(&lib, fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?)?;
+    let started = std::time::Instant::now();
+    let output = cargo_check_command(&dir).args(["--quiet", "-p", &format!("scratch-{label}")]).output()?;
+    if !output.status.success() {
+        bail!("cargo check of {label} failed:\n{}", tail(&String::from_utf8_lossy(&output.stderr), 30));
+    }
+    Ok(started.elapsed())
+}
+
 /// Runs `cargo check` with warnings denied; returns the first diagnostic per failing crate.
 fn cargo_check(dir: &Path, members: &[String]) -> Result<BTreeMap<String, String>> {
-    let target = workspace::root().join("target").join("scratch-target");
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["check", "--workspace", "--message-format=short", "--keep-going"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "-D warnings")
+    let output = cargo_check_command(dir)
+        .args(["--workspace", "--message-format=short", "--keep-going"])
         .output()
         .context("running cargo check")?;
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -75,18 +75,49 @@ pub(crate) fn render(
     let operation_files: BTreeSet<&FileKey> = model.operations.iter().map(|operation| &operation.file).collect();
     let all_files: BTreeSet<&FileKey> = by_file.keys().copied().chain(operation_files.iter().copied()).collect();
 
-    for file in &all_files {
+    let render_file = |file: &FileKey| {
         let defs = by_file.get(file).map(Vec::as_slice).unwrap_or_default();
         let tokens = match file {
             FileKey::Component(_) => component_file(defs, &paginations),
             FileKey::Operations(_) => operations_file(model, file, defs, &paginations),
         };
-        files.insert(path_of(file, &modules), rust_file(provenance, tokens)?);
+        rust_file(provenance, tokens).map(|text| (path_of(file, &modules), text))
+    };
+    for rendered in in_parallel(all_files.iter().copied().collect(), render_file) {
+        let (path, text) = rendered?;
+        files.insert(path, text);
     }
     files.insert("src/types/mod.rs".to_owned(), rust_file(provenance, types_mod(&all_files, &by_file, &modules))?);
     files
         .insert("src/operations/mod.rs".to_owned(), rust_file(provenance, operations_mod(&operation_files, &modules))?);
     Ok(files)
+}
+
+/// `work` applied to every item, on as many threads as there are cores; the
+/// results in the items' order, so the output does not depend on the threads.
+fn in_parallel<T: Copy + Sync, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    if threads == 1 || items.len() < 16 {
+        return items.into_iter().map(work).collect();
+    }
+    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|thread| {
+                let (items, work) = (&items, &work);
+                // Interleaved, so that big and small files spread evenly.
+                scope.spawn(move || {
+                    (thread..items.len()).step_by(threads).map(|index| (index, work(items[index]))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            for (index, result) in handle.join().expect("a rendering thread panicked") {
+                results[index] = Some(result);
+            }
+        }
+    });
+    results.into_iter().map(|result| result.expect("every item rendered")).collect()
 }
 
 /// A module name per file, unique and never a keyword.

@@ -3,32 +3,17 @@
 use crate::rt;
 
 /// `not_isolated` is seen; the others are documented.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IsolationStatus {
     /// `not_isolated`
-    #[serde(rename = "not_isolated")]
     NotIsolated,
     /// `pending_start`
-    #[serde(rename = "pending_start")]
     PendingStart,
     /// `isolated`
-    #[serde(rename = "isolated")]
     Isolated,
     /// `pending_stop`
-    #[serde(rename = "pending_stop")]
     PendingStop,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -42,6 +27,31 @@ impl IsolationStatus {
             Self::PendingStop => "pending_stop",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "not_isolated" => Self::NotIsolated,
+            "pending_start" => Self::PendingStart,
+            "isolated" => Self::Isolated,
+            "pending_stop" => Self::PendingStop,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for IsolationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IsolationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

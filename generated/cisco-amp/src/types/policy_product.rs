@@ -3,38 +3,21 @@
 use crate::rt;
 
 /// The `PolicyProduct` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PolicyProduct {
     /// `android`
-    #[serde(rename = "android")]
     Android,
     /// `ios`
-    #[serde(rename = "ios")]
     Ios,
     /// `linux`
-    #[serde(rename = "linux")]
     Linux,
     /// `mac`
-    #[serde(rename = "mac")]
     Mac,
     /// `windows`
-    #[serde(rename = "windows")]
     Windows,
     /// `network`
-    #[serde(rename = "network")]
     Network,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,6 +33,33 @@ impl PolicyProduct {
             Self::Network => "network",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "android" => Self::Android,
+            "ios" => Self::Ios,
+            "linux" => Self::Linux,
+            "mac" => Self::Mac,
+            "windows" => Self::Windows,
+            "network" => Self::Network,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for PolicyProduct {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -271,26 +271,13 @@ impl crate::Client {
 }
 
 /// Values of the `isolationStatus` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListEndpointsIsolationStatus {
     /// `isolated`
-    #[serde(rename = "isolated")]
     Isolated,
     /// `notIsolated`
-    #[serde(rename = "notIsolated")]
     NotIsolated,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -302,6 +289,29 @@ impl ListEndpointsIsolationStatus {
             Self::NotIsolated => "notIsolated",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "isolated" => Self::Isolated,
+            "notIsolated" => Self::NotIsolated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListEndpointsIsolationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEndpointsIsolationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

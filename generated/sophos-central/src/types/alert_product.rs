@@ -3,53 +3,31 @@
 use crate::rt;
 
 /// The product an alert comes from.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertProduct {
     /// `other`
-    #[serde(rename = "other")]
     Other,
     /// `endpoint`
-    #[serde(rename = "endpoint")]
     Endpoint,
     /// `server`
-    #[serde(rename = "server")]
     Server,
     /// `mobile`
-    #[serde(rename = "mobile")]
     Mobile,
     /// `encryption`
-    #[serde(rename = "encryption")]
     Encryption,
     /// `emailGateway`
-    #[serde(rename = "emailGateway")]
     EmailGateway,
     /// `webGateway`
-    #[serde(rename = "webGateway")]
     WebGateway,
     /// `phoneManagement`
-    #[serde(rename = "phoneManagement")]
     PhoneManagement,
     /// `wireless`
-    #[serde(rename = "wireless")]
     Wireless,
     /// `iaas`
-    #[serde(rename = "iaas")]
     Iaas,
     /// `firewall`
-    #[serde(rename = "firewall")]
     Firewall,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -70,6 +48,38 @@ impl AlertProduct {
             Self::Firewall => "firewall",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "other" => Self::Other,
+            "endpoint" => Self::Endpoint,
+            "server" => Self::Server,
+            "mobile" => Self::Mobile,
+            "encryption" => Self::Encryption,
+            "emailGateway" => Self::EmailGateway,
+            "webGateway" => Self::WebGateway,
+            "phoneManagement" => Self::PhoneManagement,
+            "wireless" => Self::Wireless,
+            "iaas" => Self::Iaas,
+            "firewall" => Self::Firewall,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for AlertProduct {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AlertProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -3,29 +3,15 @@
 use crate::rt;
 
 /// The `EndpointType` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointType {
     /// `computer`
-    #[serde(rename = "computer")]
     Computer,
     /// `server`
-    #[serde(rename = "server")]
     Server,
     /// `securityVm`
-    #[serde(rename = "securityVm")]
     SecurityVm,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -38,6 +24,30 @@ impl EndpointType {
             Self::SecurityVm => "securityVm",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "computer" => Self::Computer,
+            "server" => Self::Server,
+            "securityVm" => Self::SecurityVm,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for EndpointType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EndpointType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -3,32 +3,17 @@
 use crate::rt;
 
 /// The `HealthStatus` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HealthStatus {
     /// `good`
-    #[serde(rename = "good")]
     Good,
     /// `suspicious`
-    #[serde(rename = "suspicious")]
     Suspicious,
     /// `bad`
-    #[serde(rename = "bad")]
     Bad,
     /// `unknown`
-    #[serde(rename = "unknown")]
     Unknown,
     /// Any other value (`other`).
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -42,6 +27,31 @@ impl HealthStatus {
             Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "good" => Self::Good,
+            "suspicious" => Self::Suspicious,
+            "bad" => Self::Bad,
+            "unknown" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for HealthStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -216,29 +216,15 @@ pub struct CreateRunnerAgentBody {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRunnerAgentFieldsItem {
     /// `events`
-    #[serde(rename = "events")]
     Events,
     /// `options`
-    #[serde(rename = "options")]
     Options,
     /// `agent_key`
-    #[serde(rename = "agent_key")]
     AgentKey,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -251,6 +237,30 @@ impl GetRunnerAgentFieldsItem {
             Self::AgentKey => "agent_key",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "events" => Self::Events,
+            "options" => Self::Options,
+            "agent_key" => Self::AgentKey,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetRunnerAgentFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRunnerAgentFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

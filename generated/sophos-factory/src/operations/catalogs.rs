@@ -482,23 +482,11 @@ impl crate::Client {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetCatalogFieldsItem {
     /// `organization`
-    #[serde(rename = "organization")]
     Organization,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -509,6 +497,28 @@ impl GetCatalogFieldsItem {
             Self::Organization => "organization",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "organization" => Self::Organization,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetCatalogFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCatalogFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -540,26 +550,13 @@ pub struct GetCatalogResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetCatalogPipelineRevisionRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -571,6 +568,29 @@ impl GetCatalogPipelineRevisionRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetCatalogPipelineRevisionRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCatalogPipelineRevisionRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -587,26 +607,13 @@ impl rt::ParamValue for GetCatalogPipelineRevisionRevisionId {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetCatalogPipelineRevisionPipelinesRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -618,6 +625,29 @@ impl GetCatalogPipelineRevisionPipelinesRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetCatalogPipelineRevisionPipelinesRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCatalogPipelineRevisionPipelinesRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -642,26 +672,13 @@ pub struct GetCatalogPipelineRevisionPipelinesResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -673,6 +690,30 @@ impl GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -689,32 +730,17 @@ impl rt::ParamValue for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
     /// `variables`
-    #[serde(rename = "variables")]
     Variables,
     /// `outputs`
-    #[serde(rename = "outputs")]
     Outputs,
     /// `steps`
-    #[serde(rename = "steps")]
     Steps,
     /// `layout`
-    #[serde(rename = "layout")]
     Layout,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -728,6 +754,32 @@ impl GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
             Self::Layout => "layout",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "variables" => Self::Variables,
+            "outputs" => Self::Outputs,
+            "steps" => Self::Steps,
+            "layout" => Self::Layout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -759,26 +811,13 @@ pub struct GetCatalogPipelineRevisionPipelineRevisionsResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloneCatalogPipelineRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -790,6 +829,29 @@ impl CloneCatalogPipelineRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for CloneCatalogPipelineRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloneCatalogPipelineRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -832,26 +894,13 @@ pub struct CloneCatalogPipelineResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunCatalogPipelineRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -863,6 +912,29 @@ impl RunCatalogPipelineRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RunCatalogPipelineRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunCatalogPipelineRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -905,38 +977,21 @@ pub struct RunCatalogPipelineBody {
 }
 
 /// The `verbosity` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunCatalogPipelineBodyVerbosity {
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `warn`
-    #[serde(rename = "warn")]
     Warn,
     /// `info`
-    #[serde(rename = "info")]
     Info,
     /// `debug`
-    #[serde(rename = "debug")]
     Debug,
     /// `trace`
-    #[serde(rename = "trace")]
     Trace,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -952,6 +1007,33 @@ impl RunCatalogPipelineBodyVerbosity {
             Self::Empty => "",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "error" => Self::Error,
+            "warn" => Self::Warn,
+            "info" => Self::Info,
+            "debug" => Self::Debug,
+            "trace" => Self::Trace,
+            "" => Self::Empty,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RunCatalogPipelineBodyVerbosity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunCatalogPipelineBodyVerbosity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -1000,32 +1082,17 @@ pub struct ListSharingCatalogsOrganizationsResponseProjectsItem {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListCatalogPipelinesSort {
     /// `modified_asc`
-    #[serde(rename = "modified_asc")]
     ModifiedAsc,
     /// `modified_desc`
-    #[serde(rename = "modified_desc")]
     ModifiedDesc,
     /// `name_asc`
-    #[serde(rename = "name_asc")]
     NameAsc,
     /// `name_desc`
-    #[serde(rename = "name_desc")]
     NameDesc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1039,6 +1106,31 @@ impl ListCatalogPipelinesSort {
             Self::NameDesc => "name_desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "modified_asc" => Self::ModifiedAsc,
+            "modified_desc" => Self::ModifiedDesc,
+            "name_asc" => Self::NameAsc,
+            "name_desc" => Self::NameDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListCatalogPipelinesSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListCatalogPipelinesSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -1092,26 +1184,13 @@ impl rt::Paginated for ListCatalogPipelinesResponse {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetCatalogPipelineRevisionsFieldsItem {
     /// `variables`
-    #[serde(rename = "variables")]
     Variables,
     /// `outputs`
-    #[serde(rename = "outputs")]
     Outputs,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1123,6 +1202,29 @@ impl GetCatalogPipelineRevisionsFieldsItem {
             Self::Outputs => "outputs",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "variables" => Self::Variables,
+            "outputs" => Self::Outputs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetCatalogPipelineRevisionsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCatalogPipelineRevisionsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -1170,26 +1272,13 @@ impl rt::Paginated for GetCatalogPipelineRevisionsResponse {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrganizationSharedCatalogsSort {
     /// `name_asc`
-    #[serde(rename = "name_asc")]
     NameAsc,
     /// `name_desc`
-    #[serde(rename = "name_desc")]
     NameDesc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1201,6 +1290,29 @@ impl ListOrganizationSharedCatalogsSort {
             Self::NameDesc => "name_desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "name_asc" => Self::NameAsc,
+            "name_desc" => Self::NameDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListOrganizationSharedCatalogsSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrganizationSharedCatalogsSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -1217,26 +1329,13 @@ impl rt::ParamValue for ListOrganizationSharedCatalogsSort {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrganizationSharedCatalogsFieldsItem {
     /// `organization`
-    #[serde(rename = "organization")]
     Organization,
     /// `pending_access_request`
-    #[serde(rename = "pending_access_request")]
     PendingAccessRequest,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1248,6 +1347,29 @@ impl ListOrganizationSharedCatalogsFieldsItem {
             Self::PendingAccessRequest => "pending_access_request",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "organization" => Self::Organization,
+            "pending_access_request" => Self::PendingAccessRequest,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListOrganizationSharedCatalogsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrganizationSharedCatalogsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -1264,26 +1386,13 @@ impl rt::ParamValue for ListOrganizationSharedCatalogsFieldsItem {
 }
 
 /// Values of the `scope` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrganizationSharedCatalogsScope {
     /// `all`
-    #[serde(rename = "all")]
     All,
     /// `accessible`
-    #[serde(rename = "accessible")]
     Accessible,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1295,6 +1404,29 @@ impl ListOrganizationSharedCatalogsScope {
             Self::Accessible => "accessible",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "accessible" => Self::Accessible,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListOrganizationSharedCatalogsScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrganizationSharedCatalogsScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -1360,23 +1492,11 @@ pub struct ListOrganizationSharedCatalogAccessRequestsResponse {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListCatalogOrganizationAccessFieldsItem {
     /// `shared_organization`
-    #[serde(rename = "shared_organization")]
     SharedOrganization,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -1387,6 +1507,28 @@ impl ListCatalogOrganizationAccessFieldsItem {
             Self::SharedOrganization => "shared_organization",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "shared_organization" => Self::SharedOrganization,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListCatalogOrganizationAccessFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListCatalogOrganizationAccessFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

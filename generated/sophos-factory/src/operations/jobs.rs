@@ -171,32 +171,17 @@ impl crate::Client {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListJobsSort {
     /// `created_asc`
-    #[serde(rename = "created_asc")]
     CreatedAsc,
     /// `created_desc`
-    #[serde(rename = "created_desc")]
     CreatedDesc,
     /// `last_run_asc`
-    #[serde(rename = "last_run_asc")]
     LastRunAsc,
     /// `last_run_desc`
-    #[serde(rename = "last_run_desc")]
     LastRunDesc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -210,6 +195,31 @@ impl ListJobsSort {
             Self::LastRunDesc => "last_run_desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "created_asc" => Self::CreatedAsc,
+            "created_desc" => Self::CreatedDesc,
+            "last_run_asc" => Self::LastRunAsc,
+            "last_run_desc" => Self::LastRunDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListJobsSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListJobsSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -226,26 +236,13 @@ impl rt::ParamValue for ListJobsSort {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListJobsFieldsItem {
     /// `pipeline`
-    #[serde(rename = "pipeline")]
     Pipeline,
     /// `pipeline_revision`
-    #[serde(rename = "pipeline_revision")]
     PipelineRevision,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -257,6 +254,29 @@ impl ListJobsFieldsItem {
             Self::PipelineRevision => "pipeline_revision",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pipeline" => Self::Pipeline,
+            "pipeline_revision" => Self::PipelineRevision,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListJobsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListJobsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -319,32 +339,17 @@ pub struct CreateJobResponse {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetJobFieldsItem {
     /// `pipeline`
-    #[serde(rename = "pipeline")]
     Pipeline,
     /// `pipeline_revision`
-    #[serde(rename = "pipeline_revision")]
     PipelineRevision,
     /// `webhook_token`
-    #[serde(rename = "webhook_token")]
     WebhookToken,
     /// `expected_variables`
-    #[serde(rename = "expected_variables")]
     ExpectedVariables,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -358,6 +363,31 @@ impl GetJobFieldsItem {
             Self::ExpectedVariables => "expected_variables",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pipeline" => Self::Pipeline,
+            "pipeline_revision" => Self::PipelineRevision,
+            "webhook_token" => Self::WebhookToken,
+            "expected_variables" => Self::ExpectedVariables,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetJobFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetJobFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -404,38 +434,21 @@ pub struct RunJobBody {
 }
 
 /// The `verbosity` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunJobBodyVerbosity {
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `warn`
-    #[serde(rename = "warn")]
     Warn,
     /// `info`
-    #[serde(rename = "info")]
     Info,
     /// `debug`
-    #[serde(rename = "debug")]
     Debug,
     /// `trace`
-    #[serde(rename = "trace")]
     Trace,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -451,6 +464,33 @@ impl RunJobBodyVerbosity {
             Self::Empty => "",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "error" => Self::Error,
+            "warn" => Self::Warn,
+            "info" => Self::Info,
+            "debug" => Self::Debug,
+            "trace" => Self::Trace,
+            "" => Self::Empty,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RunJobBodyVerbosity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunJobBodyVerbosity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

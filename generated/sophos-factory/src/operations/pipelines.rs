@@ -371,32 +371,17 @@ impl crate::Client {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListPipelinesSort {
     /// `modified_asc`
-    #[serde(rename = "modified_asc")]
     ModifiedAsc,
     /// `modified_desc`
-    #[serde(rename = "modified_desc")]
     ModifiedDesc,
     /// `name_asc`
-    #[serde(rename = "name_asc")]
     NameAsc,
     /// `name_desc`
-    #[serde(rename = "name_desc")]
     NameDesc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -410,6 +395,31 @@ impl ListPipelinesSort {
             Self::NameDesc => "name_desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "modified_asc" => Self::ModifiedAsc,
+            "modified_desc" => Self::ModifiedDesc,
+            "name_asc" => Self::NameAsc,
+            "name_desc" => Self::NameDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListPipelinesSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListPipelinesSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -472,29 +482,15 @@ pub struct CreatePipelineResponse {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPipelineRevisionsFieldsItem {
     /// `variables`
-    #[serde(rename = "variables")]
     Variables,
     /// `user`
-    #[serde(rename = "user")]
     User,
     /// `outputs`
-    #[serde(rename = "outputs")]
     Outputs,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -507,6 +503,30 @@ impl GetPipelineRevisionsFieldsItem {
             Self::Outputs => "outputs",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "variables" => Self::Variables,
+            "user" => Self::User,
+            "outputs" => Self::Outputs,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetPipelineRevisionsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPipelineRevisionsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -568,26 +588,13 @@ pub struct CreatePipelineRevisionResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPipelineRevisionRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -599,6 +606,29 @@ impl GetPipelineRevisionRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetPipelineRevisionRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPipelineRevisionRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -623,26 +653,13 @@ pub struct UpdatePipelineRevisionBody {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPipelineRevisionPipelineRevisionsRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -654,6 +671,29 @@ impl GetPipelineRevisionPipelineRevisionsRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetPipelineRevisionPipelineRevisionsRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPipelineRevisionPipelineRevisionsRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -670,32 +710,17 @@ impl rt::ParamValue for GetPipelineRevisionPipelineRevisionsRevisionId {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPipelineRevisionPipelineRevisionsFieldsItem {
     /// `variables`
-    #[serde(rename = "variables")]
     Variables,
     /// `outputs`
-    #[serde(rename = "outputs")]
     Outputs,
     /// `steps`
-    #[serde(rename = "steps")]
     Steps,
     /// `layout`
-    #[serde(rename = "layout")]
     Layout,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -709,6 +734,31 @@ impl GetPipelineRevisionPipelineRevisionsFieldsItem {
             Self::Layout => "layout",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "variables" => Self::Variables,
+            "outputs" => Self::Outputs,
+            "steps" => Self::Steps,
+            "layout" => Self::Layout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetPipelineRevisionPipelineRevisionsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPipelineRevisionPipelineRevisionsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -740,26 +790,13 @@ pub struct GetPipelineRevisionPipelineRevisionsResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPipelineRevisionPipelinesRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -771,6 +808,29 @@ impl GetPipelineRevisionPipelinesRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetPipelineRevisionPipelinesRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPipelineRevisionPipelinesRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -795,26 +855,13 @@ pub struct GetPipelineRevisionPipelinesResponse {
 }
 
 /// Values of the `revision_id` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClonePipelineRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -826,6 +873,29 @@ impl ClonePipelineRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ClonePipelineRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClonePipelineRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -891,38 +961,21 @@ pub struct RunPipelineBody {
 }
 
 /// The `verbosity` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunPipelineBodyVerbosity {
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `warn`
-    #[serde(rename = "warn")]
     Warn,
     /// `info`
-    #[serde(rename = "info")]
     Info,
     /// `debug`
-    #[serde(rename = "debug")]
     Debug,
     /// `trace`
-    #[serde(rename = "trace")]
     Trace,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -938,6 +991,33 @@ impl RunPipelineBodyVerbosity {
             Self::Empty => "",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "error" => Self::Error,
+            "warn" => Self::Warn,
+            "info" => Self::Info,
+            "debug" => Self::Debug,
+            "trace" => Self::Trace,
+            "" => Self::Empty,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RunPipelineBodyVerbosity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunPipelineBodyVerbosity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -293,29 +293,15 @@ impl crate::Client {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetProjectFieldsItem {
     /// `variables`
-    #[serde(rename = "variables")]
     Variables,
     /// `notification_channels`
-    #[serde(rename = "notification_channels")]
     NotificationChannels,
     /// `organization`
-    #[serde(rename = "organization")]
     Organization,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -328,6 +314,30 @@ impl GetProjectFieldsItem {
             Self::Organization => "organization",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "variables" => Self::Variables,
+            "notification_channels" => Self::NotificationChannels,
+            "organization" => Self::Organization,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetProjectFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetProjectFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -391,32 +401,17 @@ pub struct SetPipelineImageResponse {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListProjectsSort {
     /// `modified_asc`
-    #[serde(rename = "modified_asc")]
     ModifiedAsc,
     /// `modified_desc`
-    #[serde(rename = "modified_desc")]
     ModifiedDesc,
     /// `name_asc`
-    #[serde(rename = "name_asc")]
     NameAsc,
     /// `name_desc`
-    #[serde(rename = "name_desc")]
     NameDesc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -430,6 +425,31 @@ impl ListProjectsSort {
             Self::NameDesc => "name_desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "modified_asc" => Self::ModifiedAsc,
+            "modified_desc" => Self::ModifiedDesc,
+            "name_asc" => Self::NameAsc,
+            "name_desc" => Self::NameDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListProjectsSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectsSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -446,23 +466,11 @@ impl rt::ParamValue for ListProjectsSort {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListProjectsFieldsItem {
     /// `organization`
-    #[serde(rename = "organization")]
     Organization,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -473,6 +481,28 @@ impl ListProjectsFieldsItem {
             Self::Organization => "organization",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "organization" => Self::Organization,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListProjectsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -535,32 +565,17 @@ pub struct PublishProjectCatalogBody {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrganizationProjectsSort {
     /// `modified_asc`
-    #[serde(rename = "modified_asc")]
     ModifiedAsc,
     /// `modified_desc`
-    #[serde(rename = "modified_desc")]
     ModifiedDesc,
     /// `name_asc`
-    #[serde(rename = "name_asc")]
     NameAsc,
     /// `name_desc`
-    #[serde(rename = "name_desc")]
     NameDesc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -574,6 +589,31 @@ impl ListOrganizationProjectsSort {
             Self::NameDesc => "name_desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "modified_asc" => Self::ModifiedAsc,
+            "modified_desc" => Self::ModifiedDesc,
+            "name_asc" => Self::NameAsc,
+            "name_desc" => Self::NameDesc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListOrganizationProjectsSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrganizationProjectsSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -153,29 +153,15 @@ impl crate::Client {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListProjectManagersFieldsItem {
     /// `runner_options`
-    #[serde(rename = "runner_options")]
     RunnerOptions,
     /// `runner_manager_options`
-    #[serde(rename = "runner_manager_options")]
     RunnerManagerOptions,
     /// `instances`
-    #[serde(rename = "instances")]
     Instances,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -188,6 +174,30 @@ impl ListProjectManagersFieldsItem {
             Self::Instances => "instances",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "runner_options" => Self::RunnerOptions,
+            "runner_manager_options" => Self::RunnerManagerOptions,
+            "instances" => Self::Instances,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListProjectManagersFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectManagersFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -221,29 +231,15 @@ pub struct ListProjectManagersResponse {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrganizationRunnerManagersFieldsItem {
     /// `runner_options`
-    #[serde(rename = "runner_options")]
     RunnerOptions,
     /// `runner_manager_options`
-    #[serde(rename = "runner_manager_options")]
     RunnerManagerOptions,
     /// `instances`
-    #[serde(rename = "instances")]
     Instances,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -256,6 +252,30 @@ impl ListOrganizationRunnerManagersFieldsItem {
             Self::Instances => "instances",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "runner_options" => Self::RunnerOptions,
+            "runner_manager_options" => Self::RunnerManagerOptions,
+            "instances" => Self::Instances,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListOrganizationRunnerManagersFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrganizationRunnerManagersFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -375,35 +395,19 @@ pub struct CreateRunnerManagerBodyRunnerManagerOptionsTimeoutConfig {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRunnerManagerFieldsItem {
     /// `name`
-    #[serde(rename = "name")]
     Name,
     /// `runner_options`
-    #[serde(rename = "runner_options")]
     RunnerOptions,
     /// `runner_manager_options`
-    #[serde(rename = "runner_manager_options")]
     RunnerManagerOptions,
     /// `instances`
-    #[serde(rename = "instances")]
     Instances,
     /// `key`
-    #[serde(rename = "key")]
     Key,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -418,6 +422,32 @@ impl GetRunnerManagerFieldsItem {
             Self::Key => "key",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "runner_options" => Self::RunnerOptions,
+            "runner_manager_options" => Self::RunnerManagerOptions,
+            "instances" => Self::Instances,
+            "key" => Self::Key,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetRunnerManagerFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRunnerManagerFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

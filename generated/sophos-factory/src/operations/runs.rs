@@ -164,44 +164,25 @@ impl crate::Client {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListProjectRunsStatusesItem {
     /// `Queued`
-    #[serde(rename = "Queued")]
     Queued,
     /// `Running`
-    #[serde(rename = "Running")]
     Running,
     /// `Pending`
-    #[serde(rename = "Pending")]
     Pending,
     /// `Failed`
-    #[serde(rename = "Failed")]
     Failed,
     /// `Canceled`
-    #[serde(rename = "Canceled")]
     Canceled,
     /// `Canceling`
-    #[serde(rename = "Canceling")]
     Canceling,
     /// `Skipped`
-    #[serde(rename = "Skipped")]
     Skipped,
     /// `Succeeded`
-    #[serde(rename = "Succeeded")]
     Succeeded,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -220,6 +201,35 @@ impl ListProjectRunsStatusesItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Queued" => Self::Queued,
+            "Running" => Self::Running,
+            "Pending" => Self::Pending,
+            "Failed" => Self::Failed,
+            "Canceled" => Self::Canceled,
+            "Canceling" => Self::Canceling,
+            "Skipped" => Self::Skipped,
+            "Succeeded" => Self::Succeeded,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListProjectRunsStatusesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectRunsStatusesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
 }
 
 impl std::fmt::Display for ListProjectRunsStatusesItem {
@@ -235,26 +245,13 @@ impl rt::ParamValue for ListProjectRunsStatusesItem {
 }
 
 /// Values of the `sort` parameter.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListProjectRunsSort {
     /// `created_desc`
-    #[serde(rename = "created_desc")]
     CreatedDesc,
     /// `created_asc`
-    #[serde(rename = "created_asc")]
     CreatedAsc,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -266,6 +263,29 @@ impl ListProjectRunsSort {
             Self::CreatedAsc => "created_asc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "created_desc" => Self::CreatedDesc,
+            "created_asc" => Self::CreatedAsc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListProjectRunsSort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectRunsSort {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -282,32 +302,17 @@ impl rt::ParamValue for ListProjectRunsSort {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListProjectRunsFieldsItem {
     /// `job`
-    #[serde(rename = "job")]
     Job,
     /// `pipeline`
-    #[serde(rename = "pipeline")]
     Pipeline,
     /// `runner_agent`
-    #[serde(rename = "runner_agent")]
     RunnerAgent,
     /// `runner_manager`
-    #[serde(rename = "runner_manager")]
     RunnerManager,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -321,6 +326,31 @@ impl ListProjectRunsFieldsItem {
             Self::RunnerManager => "runner_manager",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "job" => Self::Job,
+            "pipeline" => Self::Pipeline,
+            "runner_agent" => Self::RunnerAgent,
+            "runner_manager" => Self::RunnerManager,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListProjectRunsFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListProjectRunsFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -380,47 +410,27 @@ impl rt::Paginated for ListProjectRunsResponse {
 }
 
 /// One item.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRunFieldsItem {
     /// `events`
-    #[serde(rename = "events")]
     Events,
     /// `operations`
-    #[serde(rename = "operations")]
     Operations,
     /// `variables`
-    #[serde(rename = "variables")]
     Variables,
     /// `outputs`
-    #[serde(rename = "outputs")]
     Outputs,
     /// `job`
-    #[serde(rename = "job")]
     Job,
     /// `pipeline`
-    #[serde(rename = "pipeline")]
     Pipeline,
     /// `runner_agent`
-    #[serde(rename = "runner_agent")]
     RunnerAgent,
     /// `runner_manager`
-    #[serde(rename = "runner_manager")]
     RunnerManager,
     /// `pipeline_revision`
-    #[serde(rename = "pipeline_revision")]
     PipelineRevision,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -439,6 +449,36 @@ impl GetRunFieldsItem {
             Self::PipelineRevision => "pipeline_revision",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "events" => Self::Events,
+            "operations" => Self::Operations,
+            "variables" => Self::Variables,
+            "outputs" => Self::Outputs,
+            "job" => Self::Job,
+            "pipeline" => Self::Pipeline,
+            "runner_agent" => Self::RunnerAgent,
+            "runner_manager" => Self::RunnerManager,
+            "pipeline_revision" => Self::PipelineRevision,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for GetRunFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRunFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -478,35 +518,19 @@ pub struct RerunRunBody {
 }
 
 /// The `verbosity` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RerunRunBodyVerbosity {
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `warn`
-    #[serde(rename = "warn")]
     Warn,
     /// `info`
-    #[serde(rename = "info")]
     Info,
     /// `debug`
-    #[serde(rename = "debug")]
     Debug,
     /// `trace`
-    #[serde(rename = "trace")]
     Trace,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -521,6 +545,32 @@ impl RerunRunBodyVerbosity {
             Self::Trace => "trace",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "error" => Self::Error,
+            "warn" => Self::Warn,
+            "info" => Self::Info,
+            "debug" => Self::Debug,
+            "trace" => Self::Trace,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RerunRunBodyVerbosity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RerunRunBodyVerbosity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

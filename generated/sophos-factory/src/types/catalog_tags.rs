@@ -3,41 +3,23 @@
 use crate::rt;
 
 /// The `CatalogTags` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CatalogTags {
     /// `ChatOps`
-    #[serde(rename = "ChatOps")]
     ChatOps,
     /// `Cloud Infrastructure`
-    #[serde(rename = "Cloud Infrastructure")]
     CloudInfrastructure,
     /// `DevOps`
-    #[serde(rename = "DevOps")]
     DevOps,
     /// `ITOps`
-    #[serde(rename = "ITOps")]
     ItOps,
     /// `Network Automation`
-    #[serde(rename = "Network Automation")]
     NetworkAutomation,
     /// `Security Automation`
-    #[serde(rename = "Security Automation")]
     SecurityAutomation,
     /// `MLOps`
-    #[serde(rename = "MLOps")]
     MlOps,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -54,6 +36,34 @@ impl CatalogTags {
             Self::MlOps => "MLOps",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ChatOps" => Self::ChatOps,
+            "Cloud Infrastructure" => Self::CloudInfrastructure,
+            "DevOps" => Self::DevOps,
+            "ITOps" => Self::ItOps,
+            "Network Automation" => Self::NetworkAutomation,
+            "Security Automation" => Self::SecurityAutomation,
+            "MLOps" => Self::MlOps,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for CatalogTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CatalogTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

@@ -30,50 +30,29 @@ pub struct Credential {
 }
 
 /// The `type` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CredentialType {
     /// `generic`
-    #[serde(rename = "generic")]
     Generic,
     /// `username_password`
-    #[serde(rename = "username_password")]
     UsernamePassword,
     /// `ssh_key`
-    #[serde(rename = "ssh_key")]
     SshKey,
     /// `bearer_token`
-    #[serde(rename = "bearer_token")]
     BearerToken,
     /// `api_token`
-    #[serde(rename = "api_token")]
     ApiToken,
     /// `azure_service_principal`
-    #[serde(rename = "azure_service_principal")]
     AzureServicePrincipal,
     /// `google_service_account`
-    #[serde(rename = "google_service_account")]
     GoogleServiceAccount,
     /// `aws_access_key`
-    #[serde(rename = "aws_access_key")]
     AwsAccessKey,
     /// `vault_app_role`
-    #[serde(rename = "vault_app_role")]
     VaultAppRole,
     /// `cis_license_bundle`
-    #[serde(rename = "cis_license_bundle")]
     CisLicenseBundle,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -93,6 +72,37 @@ impl CredentialType {
             Self::CisLicenseBundle => "cis_license_bundle",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "generic" => Self::Generic,
+            "username_password" => Self::UsernamePassword,
+            "ssh_key" => Self::SshKey,
+            "bearer_token" => Self::BearerToken,
+            "api_token" => Self::ApiToken,
+            "azure_service_principal" => Self::AzureServicePrincipal,
+            "google_service_account" => Self::GoogleServiceAccount,
+            "aws_access_key" => Self::AwsAccessKey,
+            "vault_app_role" => Self::VaultAppRole,
+            "cis_license_bundle" => Self::CisLicenseBundle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for CredentialType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CredentialType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

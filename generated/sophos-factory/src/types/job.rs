@@ -86,26 +86,13 @@ pub struct Job {
 }
 
 /// The `pipeline_revision_id` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobPipelineRevisionId {
     /// `latest`
-    #[serde(rename = "latest")]
     Latest,
     /// `latest_published`
-    #[serde(rename = "latest_published")]
     LatestPublished,
     /// Any other value (`resource-id`).
-    #[serde(untagged)]
     ResourceId(String),
 }
 
@@ -117,6 +104,29 @@ impl JobPipelineRevisionId {
             Self::LatestPublished => "latest_published",
             Self::ResourceId(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "latest" => Self::Latest,
+            "latest_published" => Self::LatestPublished,
+            other => Self::ResourceId(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for JobPipelineRevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobPipelineRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -133,29 +143,15 @@ impl rt::ParamValue for JobPipelineRevisionId {
 }
 
 /// The `trigger_type` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobTriggerType {
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
     /// `webhook`
-    #[serde(rename = "webhook")]
     Webhook,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -168,6 +164,30 @@ impl JobTriggerType {
             Self::Webhook => "webhook",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "manual" => Self::Manual,
+            "scheduled" => Self::Scheduled,
+            "webhook" => Self::Webhook,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for JobTriggerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobTriggerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -204,35 +224,19 @@ pub struct JobSchedule {
 }
 
 /// The `interval_type` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobScheduleIntervalType {
     /// `minute`
-    #[serde(rename = "minute")]
     Minute,
     /// `hour`
-    #[serde(rename = "hour")]
     Hour,
     /// `day`
-    #[serde(rename = "day")]
     Day,
     /// `week`
-    #[serde(rename = "week")]
     Week,
     /// `month`
-    #[serde(rename = "month")]
     Month,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -247,6 +251,32 @@ impl JobScheduleIntervalType {
             Self::Month => "month",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "minute" => Self::Minute,
+            "hour" => Self::Hour,
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for JobScheduleIntervalType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobScheduleIntervalType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -263,35 +293,19 @@ impl rt::ParamValue for JobScheduleIntervalType {
 }
 
 /// The `webhook_type` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobWebhookType {
     /// `custom`
-    #[serde(rename = "custom")]
     Custom,
     /// `github`
-    #[serde(rename = "github")]
     Github,
     /// `gitlab`
-    #[serde(rename = "gitlab")]
     Gitlab,
     /// `bitbucket`
-    #[serde(rename = "bitbucket")]
     Bitbucket,
     /// `terraform_run_task`
-    #[serde(rename = "terraform_run_task")]
     TerraformRunTask,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -306,6 +320,32 @@ impl JobWebhookType {
             Self::TerraformRunTask => "terraform_run_task",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "custom" => Self::Custom,
+            "github" => Self::Github,
+            "gitlab" => Self::Gitlab,
+            "bitbucket" => Self::Bitbucket,
+            "terraform_run_task" => Self::TerraformRunTask,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for JobWebhookType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobWebhookType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
@@ -322,38 +362,21 @@ impl rt::ParamValue for JobWebhookType {
 }
 
 /// The `verbosity` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobVerbosity {
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `warn`
-    #[serde(rename = "warn")]
     Warn,
     /// `info`
-    #[serde(rename = "info")]
     Info,
     /// `debug`
-    #[serde(rename = "debug")]
     Debug,
     /// `trace`
-    #[serde(rename = "trace")]
     Trace,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -369,6 +392,33 @@ impl JobVerbosity {
             Self::Empty => "",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "error" => Self::Error,
+            "warn" => Self::Warn,
+            "info" => Self::Info,
+            "debug" => Self::Debug,
+            "trace" => Self::Trace,
+            "" => Self::Empty,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for JobVerbosity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobVerbosity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 

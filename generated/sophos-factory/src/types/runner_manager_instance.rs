@@ -41,38 +41,21 @@ pub struct RunnerManagerInstance {
 }
 
 /// The `status` property.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunnerManagerInstanceStatus {
     /// `bootup`
-    #[serde(rename = "bootup")]
     Bootup,
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `inactive`
-    #[serde(rename = "inactive")]
     Inactive,
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `tainted`
-    #[serde(rename = "tainted")]
     Tainted,
     /// `offline`
-    #[serde(rename = "offline")]
     Offline,
     /// A value this version of the client does not know; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -88,6 +71,33 @@ impl RunnerManagerInstanceStatus {
             Self::Offline => "offline",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "bootup" => Self::Bootup,
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "error" => Self::Error,
+            "tainted" => Self::Tainted,
+            "offline" => Self::Offline,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RunnerManagerInstanceStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerManagerInstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 
