@@ -330,8 +330,7 @@ pub fn next_version(current: &str, diff: &SurfaceDiff, spec_changed: bool) -> Op
     if diff.is_empty() && !spec_changed {
         return None;
     }
-    let mut parts = current.split('.').map(|part| part.parse::<u64>().unwrap_or(0));
-    let (major, minor, patch) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let (major, minor, patch) = version_parts(current);
     Some(match (diff.worst(), major) {
         (Some(Impact::Breaking | Impact::BreaksDecoding), 0) => format!("0.{}.0", minor + 1),
         (Some(Impact::Breaking | Impact::BreaksDecoding), _) => format!("{}.0.0", major + 1),
@@ -341,9 +340,25 @@ pub fn next_version(current: &str, diff: &SurfaceDiff, spec_changed: bool) -> Op
     })
 }
 
+/// The higher of two `major.minor.patch` versions, compared as numbers.
+pub fn newer_version<'v>(a: &'v str, b: &'v str) -> &'v str {
+    if version_parts(b) > version_parts(a) { b } else { a }
+}
+
+fn version_parts(version: &str) -> (u64, u64, u64) {
+    let mut parts = version.split('.').map(|part| part.parse::<u64>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(newer_version("0.10.0", "0.9.3"), "0.10.0");
+        assert_eq!(newer_version("0.1.0", "1.0.0"), "1.0.0");
+    }
 
     fn surface(text: &str) -> Surface {
         Surface::parse(text).unwrap()

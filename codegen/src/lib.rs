@@ -34,9 +34,10 @@ pub use config::{
     ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ComponentSchemas, ErrorFormatConfig, PaginationConfig,
     PartialUpdates,
 };
-pub use diff::{Change, Impact, SurfaceDiff, next_version};
+pub use diff::{Change, Impact, SurfaceDiff, newer_version, next_version};
 pub use error::Error;
-pub use load::sha256_hex;
+pub use load::{declared_version, sha256_hex};
+pub use render::{recorded_spec_sha256, recorded_version};
 pub use surface::{FieldSurface, OperationSurface, ParamSurface, ParseError, Surface, TypeSurface, Usage};
 
 /// The surface summary's path in a generated crate.

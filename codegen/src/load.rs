@@ -29,6 +29,22 @@ pub(crate) fn load(file_name: &str, bytes: &[u8]) -> SpecResult<Loaded> {
     Ok(Loaded { document, sha256 })
 }
 
+/// The version a spec declares (`3.0.3`, or `swagger 2.0` for Swagger), read as
+/// the generator reads it; `None` when the text does not parse or says none.
+pub fn declared_version(file_name: &str, bytes: &[u8]) -> Option<String> {
+    let probe: VersionProbe = if is_json(file_name, bytes) {
+        serde_json::from_slice(bytes).ok()?
+    } else {
+        serde_yaml::from_slice(bytes).ok()?
+    };
+    let text = |value: Value| match value {
+        Value::String(text) => Some(text),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    };
+    probe.openapi.and_then(text).or_else(|| probe.swagger.and_then(text).map(|version| format!("swagger {version}")))
+}
+
 /// The lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()

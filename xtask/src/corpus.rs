@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use secgen_codegen::ApiConfig;
-use serde::Deserialize;
 
 use crate::scratch::{self, Candidate, Outcome};
 
@@ -33,6 +32,17 @@ impl Entry {
     pub fn failed(&self) -> bool {
         self.must_compile() && self.outcome != Outcome::Compiled
     }
+}
+
+/// Installs the corpus (pinned npm packages) unless it is there already.
+pub fn install() -> Result<()> {
+    let script = crate::workspace::root().join("scripts/install-corpus.sh");
+    let status =
+        std::process::Command::new("bash").arg(&script).status().context("running scripts/install-corpus.sh")?;
+    if !status.success() {
+        anyhow::bail!("scripts/install-corpus.sh failed");
+    }
+    Ok(())
 }
 
 /// The corpus `scripts/install-corpus.sh` installs.
@@ -81,7 +91,7 @@ pub fn run(set: &str, paths: &[PathBuf], config: &ApiConfig) -> Result<Vec<Entry
     let mut versions = Vec::new();
     for (index, path) in files.iter().enumerate() {
         let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        versions.push(declared_version(&bytes));
+        versions.push(secgen_codegen::declared_version(&path.to_string_lossy(), &bytes));
         candidates.push(Candidate {
             label: label(index, path),
             file_name: path.display().to_string(),
@@ -118,23 +128,6 @@ fn label(index: usize, path: &Path) -> String {
 /// The config a corpus spec is generated with: no vendor specifics.
 pub fn default_config() -> ApiConfig {
     serde_yaml::from_str("crate_name: corpus\nversion: 0.1.0\ndescription: A corpus spec.\n").expect("a valid config")
-}
-
-#[derive(Deserialize)]
-struct VersionProbe {
-    openapi: Option<serde_yaml::Value>,
-    swagger: Option<serde_yaml::Value>,
-}
-
-/// The version a document declares, read leniently (YAML reads JSON too).
-fn declared_version(bytes: &[u8]) -> Option<String> {
-    let probe: VersionProbe = serde_yaml::from_slice(bytes).ok()?;
-    let text = |value: serde_yaml::Value| match value {
-        serde_yaml::Value::String(text) => Some(text),
-        serde_yaml::Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    };
-    probe.openapi.and_then(text).or_else(|| probe.swagger.and_then(text).map(|version| format!("swagger {version}")))
 }
 
 /// One line per spec and a total; returns whether every 3.0 document compiled.

@@ -102,12 +102,8 @@ fn fetch(api: &str, from: Option<&str>) -> Result<ExitCode> {
 /// What CI runs (`.ci/run`), in order, stopping at the first failure.
 fn test() -> Result<ExitCode> {
     eprintln!("==> scripts/install-corpus.sh");
-    let installed = std::process::Command::new("bash")
-        .arg(xtask::workspace::root().join("scripts/install-corpus.sh"))
-        .status()
-        .context("running scripts/install-corpus.sh")?;
-    if !installed.success() {
-        eprintln!("==> failed: scripts/install-corpus.sh");
+    if let Err(error) = corpus::install() {
+        eprintln!("==> failed: {error:#}");
         return Ok(ExitCode::FAILURE);
     }
     let steps: [&[&str]; 3] = [

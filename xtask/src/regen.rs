@@ -13,7 +13,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use secgen_codegen::{GeneratedCrate, SURFACE_FILE, Surface, SurfaceDiff, next_version};
+use secgen_codegen::{
+    GeneratedCrate, SURFACE_FILE, Surface, SurfaceDiff, newer_version, next_version, recorded_spec_sha256,
+    recorded_version,
+};
 
 use crate::apis::Api;
 use crate::spec_source::{self, Spec};
@@ -66,19 +69,8 @@ impl Previous {
             return Ok(None);
         };
         let surface = Surface::parse(&surface).context("reading the API surface")?;
-        let version = manifest
-            .lines()
-            .find_map(|line| line.strip_prefix("version = \""))
-            .and_then(|rest| rest.strip_suffix('"'))
-            .context("Cargo.toml has no version")?
-            .to_owned();
-        let sha256 = lib
-            .lines()
-            .next()
-            .and_then(|line| line.split("(sha256 ").nth(1))
-            .and_then(|rest| rest.split(')').next())
-            .unwrap_or_default()
-            .to_owned();
+        let version = recorded_version(&manifest).context("Cargo.toml has no version")?.to_owned();
+        let sha256 = recorded_spec_sha256(&lib).unwrap_or_default().to_owned();
         Ok(Some(Previous { version, surface, sha256, changelog: read(CHANGELOG_FILE).unwrap_or_default() }))
     }
 }
@@ -94,7 +86,7 @@ pub fn plan(api: &Api) -> Result<Plan> {
 pub fn plan_from(api: &Api, spec: &Spec, previous: Option<&Previous>) -> Result<Plan> {
     let mut config = api.config.clone();
     if let Some(previous) = previous {
-        config.version = newer(&previous.version, &config.version).to_owned();
+        config.version = newer_version(&previous.version, &config.version).to_owned();
     }
     let generated = generate_with(api, spec, &config)?;
     let Some(previous) = previous else {
@@ -131,12 +123,6 @@ fn finish(generated: GeneratedCrate, changelog: String, version_change: Option<(
 fn generate_with(api: &Api, spec: &Spec, config: &secgen_codegen::ApiConfig) -> Result<GeneratedCrate> {
     secgen_codegen::generate(&spec.file_name, &spec.bytes, config)
         .map_err(|error| anyhow::anyhow!("{}: {error}", api.name))
-}
-
-/// The higher of two `major.minor.patch` versions.
-fn newer<'v>(a: &'v str, b: &'v str) -> &'v str {
-    let key = |version: &str| version.split('.').map(|part| part.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>();
-    if key(b) > key(a) { b } else { a }
 }
 
 /// Regenerates `api` on disk, removing files regen no longer writes.
@@ -196,15 +182,4 @@ fn collect(root: &Path, dir: &Path, found: &mut Vec<String>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_compare_numerically() {
-        assert_eq!(newer("0.10.0", "0.9.3"), "0.10.0");
-        assert_eq!(newer("0.1.0", "1.0.0"), "1.0.0");
-    }
 }

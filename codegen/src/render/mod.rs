@@ -50,6 +50,16 @@ impl Provenance<'_> {
     }
 }
 
+/// The spec hash a generated `lib.rs` records in its first line.
+pub fn recorded_spec_sha256(lib_rs: &str) -> Option<&str> {
+    lib_rs.lines().next()?.split("(sha256 ").nth(1)?.split(')').next()
+}
+
+/// The package version a generated `Cargo.toml` declares.
+pub fn recorded_version(cargo_toml: &str) -> Option<&str> {
+    cargo_toml.lines().find_map(|line| line.strip_prefix("version = \""))?.strip_suffix('"')
+}
+
 /// Every file of the crate, by path relative to the crate root.
 pub(crate) fn render(
     model: &Model,
