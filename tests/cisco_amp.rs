@@ -13,7 +13,7 @@ use cisco_amp::types::*;
 use cisco_amp::{Client, Envelope};
 use futures::TryStreamExt;
 use integration_tests::{amp_event, fixture};
-use secgen_runtime::{Auth, VendorError};
+use secgen_runtime::Auth;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -260,7 +260,7 @@ async fn a_401_surfaces_the_amp_error_envelope() {
         .mount(&server)
         .await;
     let error = client(&server).list_computers(&Default::default()).await.unwrap_err();
-    let Some(VendorError::CiscoAmp(envelope)) = error.vendor_error() else { panic!("{error:?}") };
+    let Some(envelope) = error.error_body::<cisco_amp::vendor::ErrorBody>() else { panic!("{error:?}") };
     assert_eq!(envelope.errors[0].error_code, Some(401));
     assert_eq!(envelope.errors[0].description.as_deref(), Some("Unauthorized"));
     assert_eq!(envelope.errors[0].details, ["Unknown API key or Client ID"]);

@@ -7,7 +7,7 @@
 
 use cloud_soar::types::*;
 use cloud_soar::{Client, Field, Patch};
-use secgen_runtime::{Auth, Error, VendorError};
+use secgen_runtime::{Auth, Error, GenericErrorBody};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -213,7 +213,7 @@ async fn errors_are_typed_and_plain_text_errors_keep_their_text() {
         .await;
     let client = client(&server);
     let error = client.get_incident(1).await.unwrap_err();
-    let Some(VendorError::Generic(body)) = error.vendor_error() else { panic!("{error:?}") };
+    let Some(body) = error.error_body::<GenericErrorBody>() else { panic!("{error:?}") };
     assert_eq!(body.description.as_deref(), Some("Incident 1 does not exist"));
     assert!(
         error.to_string().contains("getIncident: HTTP 404 Not Found: Not found: Incident 1 does not exist"),

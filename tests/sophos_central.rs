@@ -6,7 +6,7 @@
 
 use futures::TryStreamExt;
 use integration_tests::fixture;
-use secgen_runtime::{ClientCredentials, PagePosition, VendorError};
+use secgen_runtime::{ClientCredentials, PagePosition};
 use serde_json::{Value, json};
 use sophos_central::types::*;
 use sophos_central::{Client, Session};
@@ -107,7 +107,7 @@ async fn a_tenant_calls_its_data_region_with_its_tenant_id_across_pages() {
     alerts_for(&sophos.region_a, tenant_id).await;
 
     let session = sophos.connect().await;
-    assert_eq!(session.identity().kind, sophos_central::runtime::sophos_central::IdType::Tenant);
+    assert_eq!(session.identity().kind, sophos_central::vendor::IdType::Tenant);
     let client: Client = session.client().unwrap();
     let alerts: Vec<Alert> = client.list_alerts_stream(&ListAlertsParams::default()).try_collect().await.unwrap();
 
@@ -263,7 +263,7 @@ async fn central_error_bodies_are_parsed_and_a_401_renews_the_token_once() {
         .await;
     let client: Client = sophos.connect().await.client().unwrap();
     let failure = client.get_endpoint("e1", &Default::default()).await.unwrap_err();
-    let Some(VendorError::SophosCentral(body)) = failure.vendor_error() else { panic!("{failure:?}") };
+    let Some(body) = failure.error_body::<sophos_central::vendor::ErrorBody>() else { panic!("{failure:?}") };
     assert_eq!(body.error.as_deref(), Some("internalServerError"));
     assert_eq!(failure.api_error().unwrap().request_id(), Some("7c6d5e4f-3a2b-4c1d-8e9f-0a1b2c3d4e5f"));
     assert!(

@@ -5,7 +5,7 @@
 //! bodies here are written from the spec's schemas with realistic values.
 
 use futures::{StreamExt, TryStreamExt};
-use secgen_runtime::{Auth, Error, Patch, VendorError};
+use secgen_runtime::{Auth, Error, Patch};
 use serde_json::{Value, json};
 use sophos_factory::Client;
 use sophos_factory::types::*;
@@ -159,7 +159,7 @@ async fn factory_error_bodies_are_parsed_and_kept() {
         let error = error_for(status, &body).await;
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(error.operation(), Some("getPipeline"));
-        let Some(VendorError::SophosFactory(parsed)) = error.vendor_error() else {
+        let Some(parsed) = error.error_body::<sophos_factory::vendor::ErrorBody>() else {
             panic!("no Factory body: {error:?}")
         };
         assert_eq!(parsed.errors[0].code.as_deref(), Some(code));

@@ -8,7 +8,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiConfig {
-    /// The generated package's name, e.g. `sophos-factory`.
+    /// The generated package's name, e.g. `acme-edr`.
     pub crate_name: String,
     /// The generated package's version.
     pub version: String,
@@ -28,10 +28,11 @@ pub struct ApiConfig {
     /// declares (for example because the vendor's own client sends them comma-joined).
     #[serde(default)]
     pub array_style_overrides: BTreeMap<String, ArrayStyleConfig>,
-    /// Component schemas the runtime implements, by name, with the runtime path of
-    /// their type (e.g. `Field: cloud_soar::Field`); no type is generated for them.
+    /// Component schemas implemented by hand, by name, with the full path of
+    /// their type (e.g. `Field: secgen_vendors::<vendor>::Field`); no type is
+    /// generated for them.
     #[serde(default)]
-    pub type_overrides: BTreeMap<String, String>,
+    pub type_overrides: BTreeMap<String, RustPath>,
     /// Which component schemas become types.
     #[serde(default)]
     pub component_schemas: ComponentSchemas,
@@ -50,6 +51,10 @@ pub enum ComponentSchemas {
 }
 
 /// Runtime settings named in the generated client.
+///
+/// Types are named by their full Rust path (`secgen_runtime::GenericErrorBody`,
+/// `secgen_vendors::<vendor>::Envelope`); every crate such a path starts with,
+/// other than the runtime, becomes a dependency of the generated crate.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
@@ -62,12 +67,20 @@ pub struct ClientConfig {
     /// Refuse `http` base URLs unless the caller explicitly allows them.
     #[serde(default)]
     pub require_https: bool,
-    /// The vendor error body format, a variant of the runtime's `ErrorFormat`.
+    /// The type error bodies are parsed into: it implements the runtime's
+    /// `ErrorBody` (default `secgen_runtime::GenericErrorBody`).
     #[serde(default)]
-    pub error_format: ErrorFormatConfig,
-    /// Runtime items re-exported from the crate root, e.g. `sophos_factory::Region`.
+    pub error_body: Option<RustPath>,
+    /// The API's region type: re-exported from the crate root, converts into a
+    /// base URL, and its `Default` is what the crate's example connects to.
     #[serde(default)]
-    pub reexports: Vec<String>,
+    pub region: Option<RustPath>,
+    /// The module holding this API's vendor pieces, re-exported as `vendor`.
+    #[serde(default)]
+    pub vendor_module: Option<RustPath>,
+    /// More items re-exported from the crate root, by full path.
+    #[serde(default)]
+    pub reexports: Vec<RustPath>,
     /// How the crate-level example authenticates.
     #[serde(default)]
     pub auth_example: AuthExample,
@@ -76,34 +89,72 @@ pub struct ClientConfig {
     #[serde(default)]
     pub managed_headers: Vec<String>,
     /// The envelope every success body comes in, if the API has one: operations
-    /// then return the runtime's envelope type around the typed `data`.
+    /// then return the envelope type around the typed data.
     #[serde(default)]
     pub envelope: Option<EnvelopeConfig>,
 }
 
-/// The runtime's response envelopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EnvelopeConfig {
-    /// Cisco AMP: `{version, metadata, data, errors}` (`cisco_amp::Envelope`).
-    CiscoAmp,
+/// A response envelope: a generic type `Name<T>` implementing the runtime's
+/// `Envelope`, around each operation's data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeConfig {
+    /// The envelope type's path, without its type parameter.
+    #[serde(rename = "type")]
+    pub type_path: RustPath,
+    /// The property holding the operation's data.
+    pub data: String,
+    /// Where the envelope holds the next page's link, when it hands one out.
+    #[serde(default)]
+    pub next_link: Option<String>,
+    /// Where the envelope holds the number of items across all pages.
+    #[serde(default)]
+    pub total: Option<String>,
 }
 
-/// The runtime's error body formats.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorFormatConfig {
-    /// No vendor-specific shape.
-    #[default]
-    Generic,
-    /// `{status, errors: [{code, message}]}`.
-    SophosFactory,
-    /// `{error, message, correlationId, requestId, ...}`.
-    SophosCentral,
-    /// The envelope with `errors: [{error_code, description, details}]`.
-    CiscoAmp,
-    /// `{error, description}`.
-    CloudSoar,
+/// A Rust path (`secgen_vendors::vendor::Type`), checked when the config is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustPath(String);
+
+impl RustPath {
+    /// The path as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The crate the path starts in.
+    pub fn crate_name(&self) -> &str {
+        self.0.split("::").next().unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for RustPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RustPath {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let is_ident = |segment: &str| {
+            segment.chars().next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+                && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        if text.split("::").count() < 2 || !text.split("::").all(is_ident) {
+            return Err(format!(
+                "`{text}` is not a Rust path from a crate root, like `secgen_runtime::GenericErrorBody`"
+            ));
+        }
+        Ok(RustPath(text))
+    }
+}
+
+impl<'de> Deserialize<'de> for RustPath {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RustPath::try_from(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
 }
 
 /// The credentials shown in the generated crate's example.
@@ -121,12 +172,15 @@ pub enum AuthExample {
     None,
 }
 
-/// A pagination convention (`style: ...`). Response fields are named by their
-/// wire path, e.g. `pages.nextKey`; the items are the response's one array.
+/// A pagination convention (`style: ...`): the request parameters that move from
+/// page to page, and where the response says what comes next. Response fields
+/// are named by their wire path, e.g. `pages.nextKey`; the items are the
+/// response's one array (or an envelope's data). What each style does at run
+/// time is the runtime's `PageStyle`, documented there once.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case", tag = "style")]
 pub enum PaginationConfig {
-    /// `limit` + `offset` query parameters; a short page is the last.
+    /// `limit` + `offset` query parameters.
     LimitOffset {
         /// The page-size parameter.
         limit: String,
@@ -134,16 +188,12 @@ pub enum PaginationConfig {
         offset: String,
         /// The page size when the caller sets none and the spec declares no maximum.
         default_page_size: u64,
-    },
-    /// `limit` + `offset` on the first page, then the envelope's next link
-    /// (requires `client.envelope`).
-    NextLink {
-        /// The page-size parameter.
-        limit: String,
-        /// The offset parameter.
-        offset: String,
-        /// The page size when the caller sets none and the spec declares no maximum.
-        default_page_size: u64,
+        /// Where the response holds the next page's link, if it gives one.
+        #[serde(default)]
+        next_link: Option<String>,
+        /// Where the response holds the number of items across all pages.
+        #[serde(default)]
+        total: Option<String>,
     },
     /// An opaque key from the response sent back in a parameter.
     PageKey {
@@ -183,6 +233,81 @@ pub enum PaginationConfig {
         /// Where the response says whether more items follow.
         has_more: String,
     },
+}
+
+impl PaginationConfig {
+    /// The query parameters an operation must have for this style to apply.
+    pub(crate) fn required_params(&self) -> Vec<&str> {
+        match self {
+            PaginationConfig::LimitOffset { limit, offset, .. } => vec![limit, offset],
+            PaginationConfig::PageKey { key, .. } => vec![key],
+            PaginationConfig::PageNumber { page, .. } => vec![page],
+            PaginationConfig::Cursor { cursor, .. } => vec![cursor],
+        }
+    }
+
+    /// The response fields the style reads, by the runtime `PageInfo` field they
+    /// fill, and whether the style cannot work without each.
+    pub(crate) fn response_fields(&self) -> Vec<(PageInfoField, &str, bool)> {
+        match self {
+            PaginationConfig::LimitOffset { next_link, total, .. } => {
+                let next_link = next_link.iter().map(|path| (PageInfoField::NextLink, path.as_str(), false));
+                let total = total.iter().map(|path| (PageInfoField::TotalItems, path.as_str(), false));
+                next_link.chain(total).collect()
+            }
+            PaginationConfig::PageKey { next_key, .. } => vec![(PageInfoField::NextKey, next_key, true)],
+            PaginationConfig::PageNumber { current, total, .. } => {
+                vec![(PageInfoField::CurrentPage, current, true), (PageInfoField::TotalPages, total, true)]
+            }
+            PaginationConfig::Cursor { next_cursor, has_more, .. } => {
+                vec![(PageInfoField::NextCursor, next_cursor, true), (PageInfoField::HasMore, has_more, true)]
+            }
+        }
+    }
+}
+
+/// The fields of the runtime's `PageInfo`: what a page says about the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PageInfoField {
+    NextKey,
+    CurrentPage,
+    TotalPages,
+    NextCursor,
+    HasMore,
+    NextLink,
+    TotalItems,
+}
+
+impl PageInfoField {
+    /// The `PageInfo` field's name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            PageInfoField::NextKey => "next_key",
+            PageInfoField::CurrentPage => "current_page",
+            PageInfoField::TotalPages => "total_pages",
+            PageInfoField::NextCursor => "next_cursor",
+            PageInfoField::HasMore => "has_more",
+            PageInfoField::NextLink => "next_link",
+            PageInfoField::TotalItems => "total_items",
+        }
+    }
+
+    /// What the field's JSON value must be.
+    pub(crate) fn kind(self) -> FieldKind {
+        match self {
+            PageInfoField::NextKey | PageInfoField::NextCursor | PageInfoField::NextLink => FieldKind::Text,
+            PageInfoField::CurrentPage | PageInfoField::TotalPages | PageInfoField::TotalItems => FieldKind::Number,
+            PageInfoField::HasMore => FieldKind::Flag,
+        }
+    }
+}
+
+/// The JSON kind of a paging field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    Text,
+    Number,
+    Flag,
 }
 
 /// Selects the operations whose request bodies are partial updates.

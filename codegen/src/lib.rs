@@ -1,5 +1,6 @@
 //! The generator: an OpenAPI 3.0 document and an API config in, the files of a
-//! typed client crate out. A pure library: no file system, no network.
+//! typed client crate out. A pure library: no file system, no network. It
+//! names no vendor: what a vendor does differently, the config names by path.
 //!
 //! Data flows one way, one module per stage:
 //! [`load`] (JSON/YAML into openapiv3) → `resolve` (`$ref`s) → [`types`] and
@@ -14,6 +15,7 @@
 //! ```
 
 mod config;
+mod config_check;
 mod diff;
 mod error;
 mod load;
@@ -31,9 +33,10 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use config::{
-    ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ComponentSchemas, ErrorFormatConfig, PaginationConfig,
-    PartialUpdates,
+    ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ComponentSchemas, EnvelopeConfig, PaginationConfig,
+    PartialUpdates, RustPath,
 };
+pub use config_check::ConfigWarning;
 pub use diff::{Change, Impact, SurfaceDiff, newer_version, next_version};
 pub use error::Error;
 pub use load::{declared_version, sha256_hex};
@@ -52,22 +55,24 @@ pub struct GeneratedCrate {
     pub spec_sha256: String,
     /// The crate's public surface (also written as `api-surface.txt`).
     pub surface: Surface,
+    /// Settings of the config that apply to nothing in the spec.
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// Generates the crate for the spec in `bytes` (read from `file_name`, which
 /// errors name and which decides JSON or YAML).
 pub fn generate(file_name: &str, bytes: &[u8], config: &ApiConfig) -> Result<GeneratedCrate, Error> {
     let loaded = load::load(file_name, bytes).map_err(|error| error.in_file(file_name))?;
-    let model = build_model(&loaded.document, config).map_err(|error| error.in_file(file_name))?;
+    let (model, warnings) = build_model(&loaded.document, config).map_err(|error| error.in_file(file_name))?;
     let provenance = render::Provenance { spec_file: file_name, sha256: &loaded.sha256 };
-    let mut files = render::render(&model, config, &provenance).map_err(|message| Error {
+    let mut files = render::render(&model, &provenance).map_err(|message| Error {
         file: file_name.to_owned(),
         pointer: String::new(),
         message,
     })?;
     let surface = Surface::of(&model);
-    files.insert(SURFACE_FILE.to_owned(), surface.render(&config.crate_name));
-    Ok(GeneratedCrate { files, spec_sha256: loaded.sha256, surface })
+    files.insert(SURFACE_FILE.to_owned(), surface.render(&model.package.name));
+    Ok(GeneratedCrate { files, spec_sha256: loaded.sha256, surface, warnings })
 }
 
 /// A server's URL with its variables at their defaults.
@@ -79,23 +84,85 @@ fn server_url(server: &openapiv3::Server) -> Option<String> {
     (!url.contains('{')).then_some(url)
 }
 
-fn build_model(document: &openapiv3::OpenAPI, config: &ApiConfig) -> error::SpecResult<model::Model> {
+fn build_model(
+    document: &openapiv3::OpenAPI,
+    config: &ApiConfig,
+) -> error::SpecResult<(model::Model, Vec<ConfigWarning>)> {
     let mut types = types::TypeBuilder::new(document, &config.type_overrides);
     if config.component_schemas == config::ComponentSchemas::All {
         types.build_components()?;
     }
-    let operations = operations::build(document, config, &mut types)?;
-    Ok(model::Model {
+    let mut usage = config_check::ConfigUse::default();
+    let operations = operations::build(document, config, &mut types, &mut usage)?;
+    let model = model::Model {
+        package: package(config),
+        client: client_settings(document, config),
         title: document.info.title.clone(),
         description: document.info.description.clone().filter(|text| !text.trim().is_empty()),
         spec_version: document.info.version.clone(),
-        default_base_url: if config.client.base_url_required {
-            None
-        } else {
-            document.servers.first().and_then(server_url)
-        },
-        server_template: document.servers.first().map(|server| server.url.clone()),
         types: types.finish(),
         operations,
-    })
+    };
+    let components = document.components.iter().flat_map(|components| components.schemas.keys());
+    let warnings = config_check::warnings(config, &model, &usage, &components.map(String::as_str).collect());
+    Ok((model, warnings))
+}
+
+/// Every path the config names, for the crates they start in.
+fn configured_paths(config: &ApiConfig) -> impl Iterator<Item = &RustPath> {
+    let client = &config.client;
+    client
+        .error_body
+        .iter()
+        .chain(&client.region)
+        .chain(&client.vendor_module)
+        .chain(&client.reexports)
+        .chain(client.envelope.iter().map(|envelope| &envelope.type_path))
+        .chain(config.type_overrides.values())
+}
+
+fn package(config: &ApiConfig) -> model::Package {
+    let dependencies: std::collections::BTreeSet<String> = configured_paths(config)
+        .map(RustPath::crate_name)
+        .filter(|name| *name != "secgen_runtime")
+        .map(|name| name.replace('_', "-"))
+        .collect();
+    model::Package {
+        name: config.crate_name.clone(),
+        version: config.version.clone(),
+        description: config.description.clone(),
+        dependencies: dependencies.into_iter().collect(),
+    }
+}
+
+fn client_settings(document: &openapiv3::OpenAPI, config: &ApiConfig) -> model::ClientSettings {
+    let client = &config.client;
+    let spec_base_url = document.servers.first().and_then(server_url);
+    let default_base_url = match client.base_url_required {
+        true => None,
+        false => client.default_base_url.clone().or(spec_base_url),
+    };
+    // A customer-hosted API needs its base URL in the example: the spec's server
+    // URL with its variables filled in.
+    let example_base_url = client.base_url_required.then(|| match document.servers.first() {
+        Some(server) => {
+            let mut url = server.url.clone();
+            while let (Some(start), Some(end)) = (url.find('{'), url.find('}')) {
+                url.replace_range(start..=end.max(start), "your-host.example.com");
+            }
+            url
+        }
+        None => "https://your-host.example.com".to_owned(),
+    });
+    let path = |path: &Option<RustPath>| path.as_ref().map(RustPath::to_string);
+    model::ClientSettings {
+        default_base_url,
+        example_base_url,
+        require_https: client.require_https,
+        error_body: path(&client.error_body),
+        region: path(&client.region),
+        vendor_module: path(&client.vendor_module),
+        reexports: client.reexports.iter().map(RustPath::to_string).collect(),
+        auth_example: client.auth_example,
+    }
 }

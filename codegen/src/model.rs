@@ -3,19 +3,46 @@
 //! Built from the spec by [`crate::types`] and [`crate::operations`], consumed by
 //! [`crate::render`] (the crate's files) and [`crate::surface`] (the API summary).
 
-pub(crate) use crate::config::EnvelopeConfig;
+pub(crate) use crate::config::{AuthExample, PageInfoField};
 
 /// Everything the renderer needs to write a crate.
 #[derive(Debug)]
 pub(crate) struct Model {
+    pub(crate) package: Package,
+    pub(crate) client: ClientSettings,
     pub(crate) title: String,
     pub(crate) description: Option<String>,
     pub(crate) spec_version: String,
-    pub(crate) default_base_url: Option<String>,
-    /// The first server's URL as the spec writes it (variables unfilled).
-    pub(crate) server_template: Option<String>,
     pub(crate) types: Vec<TypeDef>,
     pub(crate) operations: Vec<Operation>,
+}
+
+/// The generated package.
+#[derive(Debug)]
+pub(crate) struct Package {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) description: String,
+    /// Crates besides the runtime that configured paths name (`secgen-vendors`).
+    pub(crate) dependencies: Vec<String>,
+}
+
+/// What the generated `Client` tells the runtime, and what its example shows.
+#[derive(Debug)]
+pub(crate) struct ClientSettings {
+    pub(crate) default_base_url: Option<String>,
+    /// The base URL the crate's example passes, when the API has no default.
+    pub(crate) example_base_url: Option<String>,
+    pub(crate) require_https: bool,
+    /// The error body type's full path; the runtime's generic one when `None`.
+    pub(crate) error_body: Option<String>,
+    /// The region type's full path.
+    pub(crate) region: Option<String>,
+    /// The vendor module's full path, re-exported as `vendor`.
+    pub(crate) vendor_module: Option<String>,
+    /// Other items re-exported from the crate root, by full path.
+    pub(crate) reexports: Vec<String>,
+    pub(crate) auth_example: AuthExample,
 }
 
 /// Which generated file an item goes to.
@@ -182,7 +209,7 @@ pub(crate) enum TypeRef {
     /// A JSON object whose values all have one type.
     Map(Box<TypeRef>),
     Named(String),
-    /// A runtime type standing for a component schema (`cloud_soar::Field`).
+    /// A hand-written type standing for a component schema, by full path.
     External(String),
 }
 
@@ -220,6 +247,8 @@ pub(crate) struct Operation {
     /// The enum of documented error bodies, when there are several kinds.
     pub(crate) errors_enum: Option<String>,
     pub(crate) pagination: Option<Pagination>,
+    /// Header parameters the spec declares and the client sets itself.
+    pub(crate) managed_headers: Vec<String>,
     /// Notes for the docs: what the generator could not express and did instead.
     pub(crate) notes: Vec<String>,
 }
@@ -298,10 +327,10 @@ pub(crate) enum Success {
     /// No documented body.
     Empty,
     One(BodyType),
-    /// JSON in the API's envelope: the runtime's envelope type around `data`.
+    /// JSON in the API's envelope: the envelope type (by full path) around the data.
     Enveloped {
         data: TypeRef,
-        kind: EnvelopeConfig,
+        envelope: String,
     },
     /// Several success bodies: an enum decoded by status.
     Several {
@@ -316,13 +345,25 @@ pub(crate) struct DocumentedError {
     pub(crate) body: Option<TypeRef>,
 }
 
-/// How a list operation pages (mirrors the runtime's `PageStyle`).
+/// How a list operation pages.
 #[derive(Debug)]
 pub(crate) struct Pagination {
     pub(crate) method_name: String,
     pub(crate) style: PageStyle,
     pub(crate) page: PageType,
     pub(crate) item_type: TypeRef,
+    /// What the response says about the next page, by `PageInfo` field.
+    pub(crate) reads: Vec<PageRead>,
+}
+
+/// One `PageInfo` field and where the response holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct PageRead {
+    pub(crate) field: PageInfoField,
+    /// The wire path, for the docs (`pages.nextKey`).
+    pub(crate) wire_path: String,
+    /// The path through generated types; `None` when an envelope type reads it.
+    pub(crate) path: Option<FieldPath>,
 }
 
 /// What one page decodes into.
@@ -330,17 +371,18 @@ pub(crate) struct Pagination {
 pub(crate) enum PageType {
     /// A generated list response, which gets an `impl Paginated`.
     Named { response_type: String, items_field: String, items_presence: Presence },
-    /// The runtime's envelope around a `Vec` of items (it implements `Paginated`).
-    Envelope(EnvelopeConfig),
+    /// The envelope type (by full path) around a `Vec` of items; it is `Paginated`
+    /// through the runtime's `Envelope`.
+    Envelope(String),
 }
 
+/// The request side of a page style: the runtime's `PageStyle`, one to one.
 #[derive(Debug)]
 pub(crate) enum PageStyle {
     LimitOffset { limit: String, offset: String, page_size: u64 },
-    NextLink { limit: String, offset: String, page_size: u64 },
-    PageKey { key: String, size: Option<String>, page_size: u64, next_key: FieldPath },
-    PageNumber { page: String, size: Option<String>, page_size: u64, current: FieldPath, total: FieldPath },
-    Cursor { cursor: String, replaces: Vec<String>, next_cursor: FieldPath, has_more: FieldPath },
+    PageKey { key: String, size: Option<String>, page_size: u64 },
+    PageNumber { page: String, size: Option<String>, page_size: u64 },
+    Cursor { cursor: String, replaces: Vec<String> },
 }
 
 /// A path from a response type down to one of its fields (`pages.nextKey`).

@@ -5,12 +5,13 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 
-use crate::config::{ApiConfig, ArrayStyleConfig, PaginationConfig};
+use crate::config::{ApiConfig, ArrayStyleConfig, FieldKind, PageInfoField, PaginationConfig};
+use crate::config_check::ConfigUse;
 use crate::error::{Pointer, SpecError, SpecResult};
 use crate::model::{
-    ArrayStyle, Body, BodyType, DocumentedError, Field, FileKey, Operation, PageStyle, PageType, Pagination, Param,
-    ParamEncoding, ParamLocation, Presence, StatusEnum, StatusMatch, StatusVariant, Struct, Success, TypeDef, TypeKind,
-    TypeRef,
+    ArrayStyle, Body, BodyType, DocumentedError, Field, FileKey, Operation, PageRead, PageStyle, PageType, Pagination,
+    Param, ParamEncoding, ParamLocation, Presence, StatusEnum, StatusMatch, StatusVariant, Struct, Success, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::naming::{Case, Namespace, assign_names, camel, snake};
 use crate::resolve::SchemaRef;
@@ -35,6 +36,7 @@ pub(crate) fn build<'a>(
     document: &'a OpenAPI,
     config: &ApiConfig,
     types: &mut TypeBuilder<'a>,
+    usage: &mut ConfigUse,
 ) -> SpecResult<Vec<Operation>> {
     let found = find_operations(document)?;
     // All method names at once, so an operationId that is already snake_case keeps
@@ -47,6 +49,7 @@ pub(crate) fn build<'a>(
         let builder = OperationBuilder {
             config,
             types: &mut *types,
+            usage: &mut *usage,
             pointer: entry.pointer,
             id: entry.id,
             method: entry.method,
@@ -96,6 +99,7 @@ fn derived_operation_id(method: &str, path: &str) -> String {
 struct OperationBuilder<'b, 'a> {
     config: &'b ApiConfig,
     types: &'b mut TypeBuilder<'a>,
+    usage: &'b mut ConfigUse,
     pointer: Pointer,
     id: String,
     method: &'a str,
@@ -117,10 +121,11 @@ impl<'a> OperationBuilder<'_, 'a> {
             snake(operation.tags.first().map_or("default", String::as_str)).trim_start_matches("r#").to_owned(),
         );
         let mut notes = Vec::new();
+        let mut managed_headers = Vec::new();
 
         let mut required_params = Vec::new();
         let mut optional_params = Vec::new();
-        for (param, required) in self.parameters(operation, path_parameters, &file, &mut notes)? {
+        for (param, required) in self.parameters(operation, path_parameters, &file, &mut notes, &mut managed_headers)? {
             if required { required_params.push(param) } else { optional_params.push(param) }
         }
         let params_struct =
@@ -147,6 +152,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             errors,
             errors_enum,
             pagination,
+            managed_headers,
             notes,
         })
     }
@@ -158,6 +164,7 @@ impl<'a> OperationBuilder<'_, 'a> {
         path_parameters: &'a [ReferenceOr<Parameter>],
         file: &FileKey,
         notes: &mut Vec<String>,
+        managed_headers: &mut Vec<String>,
     ) -> SpecResult<Vec<(Param, bool)>> {
         let path_level_pointer = self.pointer.parent().join("parameters");
         let mut merged: IndexMap<(String, &'static str), (&'a Parameter, Pointer, Option<&'a str>)> = IndexMap::new();
@@ -189,6 +196,7 @@ impl<'a> OperationBuilder<'_, 'a> {
                     if self.config.client.managed_headers.iter().any(|managed| managed.eq_ignore_ascii_case(&wire)) =>
                 {
                     notes.push(format!("The `{wire}` header is set by the client (see the crate documentation)."));
+                    managed_headers.push(wire);
                     continue;
                 }
                 "header" if !is_header_name(&wire) => {
@@ -413,30 +421,58 @@ impl<'a> OperationBuilder<'_, 'a> {
     /// With an envelope configured, a JSON body with a `data` property (directly
     /// or in an `allOf` member) is that envelope: only `data` gets a type.
     fn enveloped(&mut self, media_type: &str, media: &'a MediaType, site: &Site) -> SpecResult<Option<Success>> {
-        let (Some(kind), MediaKind::Json, Some(schema)) =
-            (self.config.client.envelope, media_kind(media_type), &media.schema)
+        let (Some(envelope), MediaKind::Json, Some(schema)) =
+            (&self.config.client.envelope, media_kind(media_type), &media.schema)
         else {
             return Ok(None);
         };
-        let Some((data, pointer)) = self.envelope_data(schema.into(), &site.pointer)? else { return Ok(None) };
+        let Some((data, pointer)) = self.envelope_property(schema.into(), &site.pointer, &envelope.data)? else {
+            return Ok(None);
+        };
+        self.usage.envelope_used = true;
+        for (key, path) in [("next_link", &envelope.next_link), ("total", &envelope.total)] {
+            if let Some(path) = path
+                && !self.has_wire_path(schema.into(), &site.pointer, path)?
+            {
+                self.usage.envelope_paths_missing.insert(key, format!("{} ({})", path, self.id));
+            }
+        }
         let data_site = Site { pointer, hint: format!("{}Data", self.base), ..site.clone() };
         let data = self.types.type_of(data, &data_site)?;
-        Ok(Some(Success::Enveloped { data, kind }))
+        Ok(Some(Success::Enveloped { data, envelope: envelope.type_path.to_string() }))
     }
 
-    /// The `data` property of an envelope schema, and its pointer.
-    fn envelope_data(&self, schema: SchemaRef<'a>, at: &Pointer) -> SpecResult<Option<(SchemaRef<'a>, Pointer)>> {
+    /// The property `name` of an object schema (directly or in an `allOf`
+    /// member), and its pointer.
+    fn envelope_property(
+        &self,
+        schema: SchemaRef<'a>,
+        at: &Pointer,
+        name: &str,
+    ) -> SpecResult<Option<(SchemaRef<'a>, Pointer)>> {
         let resolved = self.types.resolver().schema(schema, at)?;
         let view = View::of(resolved.item);
-        if let Some(data) = view.properties.and_then(|properties| properties.get("data")) {
-            return Ok(Some((data.into(), resolved.pointer.join("properties").join("data"))));
+        if let Some(found) = view.properties.and_then(|properties| properties.get(name)) {
+            return Ok(Some((found.into(), resolved.pointer.join("properties").join(name))));
         }
         for (index, member) in view.all_of.iter().enumerate() {
-            if let Some(found) = self.envelope_data(member.into(), &resolved.pointer.join("allOf").join(index))? {
+            if let Some(found) =
+                self.envelope_property(member.into(), &resolved.pointer.join("allOf").join(index), name)?
+            {
                 return Ok(Some(found));
             }
         }
         Ok(None)
+    }
+
+    /// Whether a schema has the dotted wire path (`metadata.links.next`).
+    fn has_wire_path(&self, schema: SchemaRef<'a>, at: &Pointer, path: &str) -> SpecResult<bool> {
+        let mut current = Some((schema, at.clone()));
+        for step in path.split('.') {
+            let Some((schema, pointer)) = current else { return Ok(false) };
+            current = self.envelope_property(schema, &pointer, step)?;
+        }
+        Ok(current.is_some())
     }
 
     fn errors(
@@ -527,9 +563,10 @@ impl<'a> OperationBuilder<'_, 'a> {
     }
 
     /// The first configured page style whose parameters this operation has, if
-    /// its response is one list (an object with exactly one array property).
+    /// its response is one list (an object with exactly one array property, or
+    /// an envelope around an array).
     fn pagination(
-        &self,
+        &mut self,
         required: &[Param],
         optional: &[Param],
         success: &Success,
@@ -541,69 +578,119 @@ impl<'a> OperationBuilder<'_, 'a> {
                 let (items_field, items_presence, item_type) = self.types.single_array_field(response_type)?;
                 (PageType::Named { response_type: response_type.clone(), items_field, items_presence }, item_type)
             }
-            Success::Enveloped { data, kind } => match self.types.unalias(data) {
-                TypeRef::Vec(item) => (PageType::Envelope(*kind), *item),
+            Success::Enveloped { data, envelope } => match self.types.unalias(data) {
+                TypeRef::Vec(item) => (PageType::Envelope(envelope.clone()), *item),
                 _ => return None,
             },
             _ => return None,
         };
-        let response_type = match &page {
-            PageType::Named { response_type, .. } => response_type.as_str(),
-            PageType::Envelope(_) => "",
-        };
         let query = |wire: &str| {
             required.iter().chain(optional).find(|param| param.location == ParamLocation::Query && param.wire == wire)
         };
+        let mut chosen = None;
+        let configs = &self.config.pagination;
+        for (index, config) in configs.iter().enumerate() {
+            if !config.required_params().into_iter().all(|wire| query(wire).is_some()) {
+                continue;
+            }
+            self.usage.pagination_with_params.insert(index);
+            match self.page_reads(config, &page) {
+                Ok(reads) => {
+                    chosen = Some((index, config, reads));
+                    break;
+                }
+                Err(problem) => {
+                    self.usage.pagination_problems.entry(index).or_insert(format!("`{}`: {problem}", self.id));
+                }
+            }
+        }
+        let (index, config, reads) = chosen?;
+        self.usage.pagination_applied.insert(index);
         let size_of = |size: &Option<String>, default: u64| {
             size.as_deref().and_then(query).and_then(|param| param.maximum).unwrap_or(default)
         };
-        // A configured path counts only if it leads to a field of the expected kind.
-        let path = |wire_path: &str, expected: fn(&TypeRef) -> bool| {
-            self.types.field_path(response_type, wire_path).filter(|path| expected(&path.leaf))
+        let present = |size: &Option<String>| size.clone().filter(|size| query(size).is_some());
+        let style = match config {
+            PaginationConfig::LimitOffset { limit, offset, default_page_size, .. } => PageStyle::LimitOffset {
+                limit: limit.clone(),
+                offset: offset.clone(),
+                page_size: size_of(&Some(limit.clone()), *default_page_size),
+            },
+            PaginationConfig::PageKey { key, size, default_page_size, .. } => {
+                let size = present(size);
+                PageStyle::PageKey { key: key.clone(), page_size: size_of(&size, *default_page_size), size }
+            }
+            PaginationConfig::PageNumber { page, size, default_page_size, .. } => {
+                let size = present(size);
+                PageStyle::PageNumber { page: page.clone(), page_size: size_of(&size, *default_page_size), size }
+            }
+            PaginationConfig::Cursor { cursor, replaces, .. } => {
+                PageStyle::Cursor { cursor: cursor.clone(), replaces: replaces.clone() }
+            }
         };
-        let text = |ty: &TypeRef| *ty == TypeRef::String;
-        let number = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64);
-        let flag = |ty: &TypeRef| *ty == TypeRef::Bool;
-        let style = self.config.pagination.iter().find_map(|style| match style {
-            PaginationConfig::LimitOffset { limit, offset, default_page_size } => {
-                let limit_param = query(limit)?;
-                query(offset)?;
-                let page_size = limit_param.maximum.unwrap_or(*default_page_size);
-                Some(PageStyle::LimitOffset { limit: limit.clone(), offset: offset.clone(), page_size })
-            }
-            PaginationConfig::NextLink { limit, offset, default_page_size } => {
-                // Next links come in the envelope's metadata.
-                matches!(page, PageType::Envelope(_)).then_some(())?;
-                let limit_param = query(limit)?;
-                query(offset)?;
-                let page_size = limit_param.maximum.unwrap_or(*default_page_size);
-                Some(PageStyle::NextLink { limit: limit.clone(), offset: offset.clone(), page_size })
-            }
-            PaginationConfig::PageKey { key, size, next_key, default_page_size } => {
-                query(key)?;
-                let size = size.clone().filter(|size| query(size).is_some());
-                let page_size = size_of(&size, *default_page_size);
-                Some(PageStyle::PageKey { key: key.clone(), size, page_size, next_key: path(next_key, text)? })
-            }
-            PaginationConfig::PageNumber { page, size, current, total, default_page_size } => {
-                query(page)?;
-                let size = size.clone().filter(|size| query(size).is_some());
-                let page_size = size_of(&size, *default_page_size);
-                let (current, total) = (path(current, number)?, path(total, number)?);
-                Some(PageStyle::PageNumber { page: page.clone(), size, page_size, current, total })
-            }
-            PaginationConfig::Cursor { cursor, replaces, next_cursor, has_more } => {
-                query(cursor)?;
-                let (next_cursor, has_more) = (path(next_cursor, text)?, path(has_more, flag)?);
-                Some(PageStyle::Cursor { cursor: cursor.clone(), replaces: replaces.clone(), next_cursor, has_more })
-            }
-        })?;
         Some(Pagination {
             method_name: methods.claim(&format!("{}_stream", method_name.trim_start_matches("r#"))),
             style,
             page,
             item_type,
+            reads,
         })
+    }
+
+    /// Where the page holds each field the style reads: a path through the
+    /// generated response type, or what the envelope hands out.
+    fn page_reads(&self, config: &PaginationConfig, page: &PageType) -> Result<Vec<PageRead>, String> {
+        let mut reads = Vec::new();
+        match page {
+            PageType::Named { response_type, .. } => {
+                for (field, wire_path, needed) in config.response_fields() {
+                    let found = self
+                        .types
+                        .field_path(response_type, wire_path)
+                        .filter(|path| is_kind(&path.leaf, field.kind()));
+                    match found {
+                        Some(path) => reads.push(PageRead { field, wire_path: wire_path.to_owned(), path: Some(path) }),
+                        // An optional field (a next link beside offsets) is read where the response has it.
+                        None if !needed => {}
+                        None => {
+                            return Err(format!(
+                                "the response `{response_type}` has no field `{wire_path}` of the kind it needs"
+                            ));
+                        }
+                    }
+                }
+            }
+            PageType::Envelope(envelope) => {
+                let offered = self.envelope_reads();
+                for (field, wire_path, needed) in config.response_fields() {
+                    if needed && !offered.iter().any(|read| read.field == field) {
+                        return Err(format!(
+                            "the envelope `{envelope}` hands out no `{}` (`{wire_path}`), which this style needs",
+                            field.name()
+                        ));
+                    }
+                }
+                reads = offered;
+            }
+        }
+        Ok(reads)
+    }
+
+    /// What the configured envelope says about pages.
+    fn envelope_reads(&self) -> Vec<PageRead> {
+        let Some(envelope) = &self.config.client.envelope else { return Vec::new() };
+        [(PageInfoField::NextLink, &envelope.next_link), (PageInfoField::TotalItems, &envelope.total)]
+            .into_iter()
+            .filter_map(|(field, path)| Some(PageRead { field, wire_path: path.clone()?, path: None }))
+            .collect()
+    }
+}
+
+fn is_kind(ty: &TypeRef, kind: FieldKind) -> bool {
+    match kind {
+        FieldKind::Text => *ty == TypeRef::String,
+        FieldKind::Number => matches!(ty, TypeRef::I32 | TypeRef::I64),
+        FieldKind::Flag => *ty == TypeRef::Bool,
     }
 }
 

@@ -81,7 +81,7 @@ struct ObjectParts<'a> {
 pub(crate) struct TypeBuilder<'a> {
     document: &'a OpenAPI,
     /// Component schemas the runtime implements: name → runtime path.
-    overrides: &'a std::collections::BTreeMap<String, String>,
+    overrides: &'a std::collections::BTreeMap<String, crate::config::RustPath>,
     resolver: Resolver<'a>,
     names: Namespace,
     /// Component schema name → its type name, claimed before anything else.
@@ -95,7 +95,10 @@ pub(crate) struct TypeBuilder<'a> {
 }
 
 impl<'a> TypeBuilder<'a> {
-    pub(crate) fn new(document: &'a OpenAPI, overrides: &'a std::collections::BTreeMap<String, String>) -> Self {
+    pub(crate) fn new(
+        document: &'a OpenAPI,
+        overrides: &'a std::collections::BTreeMap<String, crate::config::RustPath>,
+    ) -> Self {
         let mut names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
         let component_names =
             component_schemas(document).map(|(name, _)| (name.as_str(), names.claim(&camel(name)))).collect();
@@ -232,7 +235,7 @@ impl<'a> TypeBuilder<'a> {
         let resolved = self.resolver.schema(SchemaRef::Ref(reference), &site.pointer)?;
         let component = resolved.component.expect("references resolve to components");
         if let Some(path) = self.overrides.get(component) {
-            return Ok(TypeRef::External(path.clone()));
+            return Ok(TypeRef::External(path.to_string()));
         }
         let site = component_site(component, &self.component_names[component], site.variant);
         self.convert_memoized(resolved.item, site, Some(component))

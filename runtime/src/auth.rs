@@ -44,17 +44,17 @@ impl Auth {
         Auth(Scheme::None)
     }
 
-    /// `Authorization: Bearer <token>` (Sophos Factory API tokens, Cloud SOAR JWTs).
+    /// `Authorization: Bearer <token>` (API tokens, JWTs).
     pub fn bearer(token: impl Into<Secret>) -> Self {
         Auth(Scheme::Bearer(token.into()))
     }
 
-    /// HTTP Basic with a user name and password (Cisco AMP: client id and API key).
+    /// HTTP Basic with a user name and password (for example a client id and API key).
     pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
         Auth(Scheme::Basic { username: username.into(), password: password.into() })
     }
 
-    /// OAuth2 client credentials (Sophos Central): a bearer token fetched from the
+    /// OAuth2 client credentials: a bearer token fetched from the
     /// token URL, cached and renewed before it expires; a 401 renews it once.
     pub fn client_credentials(credentials: ClientCredentials) -> Self {
         Auth(Scheme::ClientCredentials(Arc::new(TokenCache::new(credentials))))

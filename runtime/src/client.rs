@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, Error, Result};
-use crate::error_body::ErrorFormat;
+use crate::error_body::{ErrorBody, ErrorBodyParser, GenericErrorBody, parse_error_body};
 use crate::hooks::{Hook, HookContext, Outcome};
 use crate::pagination::{PageStyle, Pager, Paginated};
 use crate::request::Request;
@@ -23,12 +23,12 @@ use crate::retry::{Decision, Failure, RetryPolicy};
 /// What a generated crate tells the runtime about its API.
 ///
 /// ```
-/// use secgen_runtime::{ApiInfo, ErrorFormat};
+/// use secgen_runtime::{ApiInfo, GenericErrorBody};
 ///
-/// const API: ApiInfo = ApiInfo::new("sophos-factory", "0.1.0")
-///     .default_base_url("https://api.us-west-2.factory.sophos.com/v1")
-///     .error_format(ErrorFormat::SophosFactory);
-/// assert_eq!(API.name, "sophos-factory");
+/// const API: ApiInfo = ApiInfo::new("example-api", "0.1.0")
+///     .default_base_url("https://api.example.com/v1")
+///     .error_body::<GenericErrorBody>();
+/// assert_eq!(API.name, "example-api");
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ApiInfo {
@@ -38,16 +38,22 @@ pub struct ApiInfo {
     pub version: &'static str,
     /// The base URL used when the caller names none.
     pub default_base_url: Option<&'static str>,
-    /// The shape of the API's error bodies.
-    pub error_format: ErrorFormat,
+    /// Reads the API's error bodies (see [`ApiInfo::error_body`]).
+    pub parse_error_body: ErrorBodyParser,
     /// Whether the base URL must be `https` (unless the caller allows `http`).
     pub require_https: bool,
 }
 
 impl ApiInfo {
-    /// An API with no default base URL and generic error bodies.
+    /// An API with no default base URL and [`GenericErrorBody`] error bodies.
     pub const fn new(name: &'static str, version: &'static str) -> Self {
-        Self { name, version, default_base_url: None, error_format: ErrorFormat::Generic, require_https: false }
+        Self {
+            name,
+            version,
+            default_base_url: None,
+            parse_error_body: parse_error_body::<GenericErrorBody>,
+            require_https: false,
+        }
     }
 
     /// Sets the base URL used when the caller names none.
@@ -56,9 +62,9 @@ impl ApiInfo {
         self
     }
 
-    /// Sets the shape of error bodies.
-    pub const fn error_format(mut self, format: ErrorFormat) -> Self {
-        self.error_format = format;
+    /// The type error statuses' bodies are parsed into: the vendor's error body.
+    pub const fn error_body<T: ErrorBody + serde::de::DeserializeOwned>(mut self) -> Self {
+        self.parse_error_body = parse_error_body::<T>;
         self
     }
 
@@ -352,7 +358,7 @@ impl ApiClient {
 
     /// The same client (pool, token, policy, hooks) with another base URL and
     /// these headers added to its default headers: for APIs that route callers to
-    /// a regional host (see [`sophos_central::Session`](crate::sophos_central::Session)).
+    /// a regional host with an id header (a vendor module's session does this).
     pub fn rebased(&self, base_url: impl Into<BaseUrl>, headers: &[(&'static str, &str)]) -> Result<ApiClient> {
         let mut default_headers = self.inner.default_headers.clone();
         for (name, value) in headers {
@@ -453,7 +459,7 @@ impl ApiClient {
                                 received.status,
                                 received.headers,
                                 received.body,
-                                self.inner.api.error_format,
+                                self.inner.api.parse_error_body,
                             );
                             return Err(Error::Api(Box::new(error)));
                         }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::error_body::{ErrorFormat, VendorError};
+use crate::error_body::{ErrorBody, ErrorBodyParser};
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -134,8 +134,14 @@ impl Error {
     }
 
     /// The vendor's parsed error body, when there is one.
-    pub fn vendor_error(&self) -> Option<&VendorError> {
+    pub fn vendor_error(&self) -> Option<&dyn ErrorBody> {
         self.api_error().and_then(ApiError::vendor_error)
+    }
+
+    /// The vendor's parsed error body as its own type (the API's configured
+    /// error body type), when there is one.
+    pub fn error_body<T: ErrorBody>(&self) -> Option<&T> {
+        self.vendor_error()?.downcast_ref()
     }
 
     /// Whether sending the same request again later may succeed: timeouts,
@@ -167,7 +173,7 @@ pub struct ApiError {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
-    vendor: Option<VendorError>,
+    vendor: Option<Box<dyn ErrorBody>>,
 }
 
 impl ApiError {
@@ -176,9 +182,9 @@ impl ApiError {
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
-        format: ErrorFormat,
+        parse_error_body: ErrorBodyParser,
     ) -> Self {
-        let vendor = VendorError::parse(format, &body);
+        let vendor = parse_error_body(&body);
         Self { operation, status, headers, body, vendor }
     }
 
@@ -203,8 +209,13 @@ impl ApiError {
     }
 
     /// The body parsed as the vendor's error format, if it has that shape.
-    pub fn vendor_error(&self) -> Option<&VendorError> {
-        self.vendor.as_ref()
+    pub fn vendor_error(&self) -> Option<&dyn ErrorBody> {
+        self.vendor.as_deref()
+    }
+
+    /// The body parsed as the vendor's error format, as its own type.
+    pub fn error_body<T: ErrorBody>(&self) -> Option<&T> {
+        self.vendor_error()?.downcast_ref()
     }
 
     /// The body decoded as any type, for error schemas an operation documents.
@@ -217,7 +228,7 @@ impl ApiError {
         REQUEST_ID_HEADERS
             .iter()
             .find_map(|name| self.headers.get(*name).and_then(|value| value.to_str().ok()))
-            .or_else(|| self.vendor.as_ref().and_then(VendorError::request_id))
+            .or_else(|| self.vendor.as_deref().and_then(ErrorBody::request_id))
     }
 
     /// The start of the body, as text.
@@ -234,7 +245,7 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
-        if let Some(summary) = self.vendor.as_ref().and_then(VendorError::summary) {
+        if let Some(summary) = self.vendor.as_deref().and_then(ErrorBody::summary) {
             write!(f, ": {summary}")?;
         }
         if let Some(id) = self.request_id() {
@@ -285,13 +296,22 @@ mod tests {
     fn api_error_names_operation_status_vendor_message_and_request_id() {
         let mut headers = HeaderMap::new();
         headers.insert("x-request-id", "req-1".parse().unwrap());
-        let body =
-            Bytes::from_static(br#"{"status":404,"errors":[{"code":"not_found","message":"Pipeline not found"}]}"#);
-        let error = ApiError::new("getPipeline", StatusCode::NOT_FOUND, headers, body, ErrorFormat::SophosFactory);
+        let body = Bytes::from_static(br#"{"error":"not_found","message":"Pipeline not found"}"#);
+        let error = ApiError::new(
+            "getPipeline",
+            StatusCode::NOT_FOUND,
+            headers,
+            body,
+            crate::parse_error_body::<crate::GenericErrorBody>,
+        );
         let text = error.to_string();
         assert!(
             text.starts_with("getPipeline: HTTP 404 Not Found: not_found: Pipeline not found (request id req-1)"),
             "{text}"
+        );
+        assert_eq!(
+            error.error_body::<crate::GenericErrorBody>().and_then(|body| body.error.as_deref()),
+            Some("not_found")
         );
     }
 }

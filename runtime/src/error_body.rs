@@ -1,123 +1,64 @@
-//! Vendor error bodies: each API's own shape of "what went wrong".
+//! Error bodies: an API's own shape of "what went wrong", behind one trait.
+//!
+//! The core knows no vendor. An API names its error body type in its generator
+//! config; the generated client hands it to [`ApiInfo::error_body`](crate::ApiInfo::error_body),
+//! and every error status is parsed with it.
 
+use std::any::Any;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::{cisco_amp, sophos_factory};
-
-/// Which error body shape an API uses; named in the API's generator config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorFormat {
-    /// No known shape: common fields such as `message` or `error` are read if present.
-    Generic,
-    /// Sophos Factory: `{status, errors: [{code, message, details}]}`.
-    SophosFactory,
-    /// Cisco AMP: the envelope `{version, data, errors: [{error_code, description, details}]}`.
-    CiscoAmp,
-    /// Sophos Central: `{error, message, correlationId, code, createdAt, requestId, docUrl}`.
-    SophosCentral,
-    /// Sumo Logic Cloud SOAR: `{error, description}`.
-    CloudSoar,
-}
-
-/// A vendor error body, parsed.
+/// A vendor's error body: anything that can say what went wrong in one line.
 ///
-/// A body that does not have the expected shape is not an error in itself: the
-/// [`ApiError`](crate::ApiError) then has no vendor error but keeps the raw body.
+/// Implement it for the body type of an API (a vendor module does), and read a
+/// parsed body back with [`Error::error_body`](crate::Error::error_body).
 ///
 /// ```
-/// use secgen_runtime::{ErrorFormat, VendorError};
+/// use secgen_runtime::{ErrorBody, GenericErrorBody, parse_error_body};
 ///
-/// let body = br#"{"error":"internalServerError","message":"Internal Server Error.","correlationId":"c1","requestId":"r1"}"#;
-/// let parsed = VendorError::parse(ErrorFormat::SophosCentral, body).unwrap();
-/// assert_eq!(parsed.summary().as_deref(), Some("internalServerError: Internal Server Error."));
+/// let body = br#"{"error":"forbidden","message":"No access","requestId":"r1"}"#;
+/// let parsed = parse_error_body::<GenericErrorBody>(body).unwrap();
+/// assert_eq!(parsed.summary().as_deref(), Some("forbidden: No access"));
 /// assert_eq!(parsed.request_id(), Some("r1"));
+/// assert!(parsed.downcast_ref::<GenericErrorBody>().is_some());
 /// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum VendorError {
-    /// A body in the Sophos Factory shape.
-    SophosFactory(sophos_factory::ErrorBody),
-    /// A body in the Cisco AMP shape.
-    CiscoAmp(cisco_amp::ErrorBody),
-    /// A body in the Sophos Central shape.
-    SophosCentral(SophosCentralError),
-    /// A body in the Cloud SOAR shape, or any body with a recognisable message.
-    Generic(GenericErrorBody),
-}
+pub trait ErrorBody: Any + fmt::Debug + Send + Sync {
+    /// A one-line description for error messages; `None` when the body says
+    /// nothing (it is then not taken as this shape).
+    fn summary(&self) -> Option<String>;
 
-impl VendorError {
-    /// Parses `body` in the given format; `None` when it is not that shape.
-    pub fn parse(format: ErrorFormat, body: &[u8]) -> Option<Self> {
-        match format {
-            ErrorFormat::SophosFactory => serde_json::from_slice::<sophos_factory::ErrorBody>(body)
-                .ok()
-                .filter(|parsed| !parsed.errors.is_empty())
-                .map(VendorError::SophosFactory),
-            ErrorFormat::CiscoAmp => serde_json::from_slice::<cisco_amp::ErrorBody>(body)
-                .ok()
-                .filter(|parsed| !parsed.errors.is_empty())
-                .map(VendorError::CiscoAmp),
-            ErrorFormat::SophosCentral => serde_json::from_slice::<SophosCentralError>(body)
-                .ok()
-                .filter(|parsed| parsed.error.is_some() || parsed.message.is_some())
-                .map(VendorError::SophosCentral),
-            ErrorFormat::Generic | ErrorFormat::CloudSoar => serde_json::from_slice::<GenericErrorBody>(body)
-                .ok()
-                .filter(|parsed| parsed.summary().is_some())
-                .map(VendorError::Generic),
-        }
-    }
-
-    /// A one-line description for error messages.
-    pub fn summary(&self) -> Option<String> {
-        match self {
-            VendorError::SophosFactory(body) => body.summary(),
-            VendorError::CiscoAmp(body) => body.summary(),
-            VendorError::SophosCentral(body) => join(&[&body.error, &body.message]),
-            VendorError::Generic(body) => body.summary(),
-        }
+    /// The machine-readable codes the body carries, if its format has any.
+    fn codes(&self) -> Vec<String> {
+        Vec::new()
     }
 
     /// The request id the vendor put in the body, if its format has one.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            VendorError::SophosCentral(body) => body.request_id.as_deref(),
-            VendorError::Generic(body) => body.request_id.as_deref(),
-            VendorError::SophosFactory(_) | VendorError::CiscoAmp(_) => None,
-        }
+    fn request_id(&self) -> Option<&str> {
+        None
     }
 }
 
-/// The error body of every Sophos Central API gateway.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SophosCentralError {
-    /// A machine-readable name, e.g. `internalServerError`.
-    #[serde(default, deserialize_with = "string_only")]
-    pub error: Option<String>,
-    /// A human-readable message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The id to quote to Sophos support.
-    #[serde(default)]
-    pub correlation_id: Option<String>,
-    /// A more specific code.
-    #[serde(default)]
-    pub code: Option<String>,
-    /// When the error happened.
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// The request's id.
-    #[serde(default)]
-    pub request_id: Option<String>,
-    /// A link to documentation about this error.
-    #[serde(default)]
-    pub doc_url: Option<String>,
+impl dyn ErrorBody {
+    /// The body as its concrete type.
+    pub fn downcast_ref<T: ErrorBody>(&self) -> Option<&T> {
+        (self as &dyn Any).downcast_ref()
+    }
 }
 
-/// The fields most APIs use for an error message (also the Cloud SOAR shape and
-/// OAuth2's `{error, error_description}`).
+/// Reads an error body into a type; `None` when the body is not that shape.
+pub type ErrorBodyParser = fn(&[u8]) -> Option<Box<dyn ErrorBody>>;
+
+/// Parses `body` as `T`; a body that does not decode, or decodes with nothing to
+/// say, is not taken (the error then keeps only the raw body).
+pub fn parse_error_body<T: ErrorBody + DeserializeOwned>(body: &[u8]) -> Option<Box<dyn ErrorBody>> {
+    let parsed: T = serde_json::from_slice(body).ok()?;
+    parsed.summary().is_some().then(|| Box::new(parsed) as Box<dyn ErrorBody>)
+}
+
+/// The fields most APIs use for an error message (also OAuth2's
+/// `{error, error_description}`): the default error body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenericErrorBody {
     /// A human-readable message.
@@ -134,19 +75,29 @@ pub struct GenericErrorBody {
     pub request_id: Option<String>,
 }
 
-impl GenericErrorBody {
+impl ErrorBody for GenericErrorBody {
     fn summary(&self) -> Option<String> {
-        join(&[&self.error, &self.message, &self.description])
+        join_present(&[&self.error, &self.message, &self.description])
+    }
+
+    fn codes(&self) -> Vec<String> {
+        self.error.iter().cloned().collect()
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }
 
-fn join(parts: &[&Option<String>]) -> Option<String> {
+/// The parts that are present and not empty, joined with `": "`.
+pub fn join_present(parts: &[&Option<String>]) -> Option<String> {
     let parts: Vec<&str> = parts.iter().filter_map(|part| part.as_deref()).filter(|part| !part.is_empty()).collect();
     (!parts.is_empty()).then(|| parts.join(": "))
 }
 
-/// Reads a string, and treats any other JSON value as absent.
-pub(crate) fn string_only<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+/// Reads a string, and treats any other JSON value as absent (for lenient error
+/// bodies, whose `error` is sometimes an object).
+pub fn string_only<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(deserializer)? {
         serde_json::Value::String(text) => Some(text),
         _ => None,
@@ -158,21 +109,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bodies_of_another_shape_are_not_vendor_errors() {
-        assert_eq!(VendorError::parse(ErrorFormat::SophosFactory, b"<html>bad gateway</html>"), None);
-        assert_eq!(VendorError::parse(ErrorFormat::SophosFactory, br#"{"message":"x"}"#), None);
-        assert_eq!(VendorError::parse(ErrorFormat::Generic, br#"{"unrelated":1}"#), None);
-        assert_eq!(VendorError::parse(ErrorFormat::CiscoAmp, br#"{"version":"v1.2.0","data":{}}"#), None);
+    fn bodies_of_another_shape_are_not_error_bodies() {
+        assert!(parse_error_body::<GenericErrorBody>(b"<html>bad gateway</html>").is_none());
+        assert!(parse_error_body::<GenericErrorBody>(br#"{"unrelated":1}"#).is_none());
+        assert!(parse_error_body::<GenericErrorBody>(br#"{"error":{"nested":true}}"#).is_none());
     }
 
     #[test]
-    fn generic_and_cloud_soar_bodies_give_a_summary() {
+    fn generic_bodies_give_a_summary_and_codes() {
         let parsed =
-            VendorError::parse(ErrorFormat::Generic, br#"{"error":"forbidden","message":"No access"}"#).unwrap();
-        assert_eq!(parsed.summary().as_deref(), Some("forbidden: No access"));
-        let parsed =
-            VendorError::parse(ErrorFormat::CloudSoar, br#"{"error":"Not found","description":"Incident 8508"}"#)
-                .unwrap();
+            parse_error_body::<GenericErrorBody>(br#"{"error":"Not found","description":"Incident 8508"}"#).unwrap();
         assert_eq!(parsed.summary().as_deref(), Some("Not found: Incident 8508"));
+        assert_eq!(parsed.codes(), ["Not found"]);
     }
 }

@@ -2,17 +2,22 @@
 //!
 //! Generated crates contain types and one method per operation; everything else
 //! lives here, written once:
-//! - configuration: [`ClientBuilder`], [`ApiInfo`], [`BaseUrl`], vendor regions;
+//! - configuration: [`ClientBuilder`], [`ApiInfo`], [`BaseUrl`];
 //! - credentials: [`Auth`] (bearer, HTTP Basic, OAuth2 [`ClientCredentials`]), [`Secret`];
 //! - sending: [`ApiClient`] with retries ([`RetryPolicy`]), rate limits ([`RateLimit`]),
 //!   hooks ([`Hook`]), timeouts and `tracing` spans;
-//! - results: [`Response`], and [`Error`] with the vendor's error body ([`VendorError`]);
-//! - bodies: partial updates ([`Patch`]), envelopes ([`cisco_amp::Envelope`]), unions ([`union`]);
+//! - results: [`Response`], and [`Error`] with the vendor's error body (any [`ErrorBody`]);
+//! - bodies: partial updates ([`Patch`]), envelopes (any [`Envelope`]), unions ([`union`]);
 //! - lists: [`Pager`], a stream of items across pages in any [`PageStyle`].
+//!
+//! The runtime names no vendor. What one vendor does differently (its regions,
+//! error body, envelope, routing) lives in that vendor's module of
+//! `secgen-vendors`, built on the traits here.
 
 mod auth;
 mod client;
 mod datetime;
+mod envelope;
 mod error;
 mod error_body;
 mod hooks;
@@ -25,18 +30,15 @@ mod response;
 mod retry;
 mod secret;
 
-pub mod cisco_amp;
-pub mod cloud_soar;
 pub mod open_enum;
-pub mod sophos_central;
-pub mod sophos_factory;
 pub mod union;
 
 pub use auth::Auth;
 pub use client::{ApiClient, ApiInfo, BaseUrl, ClientBuilder};
 pub use datetime::{DateTime, ParseDateTimeError};
+pub use envelope::Envelope;
 pub use error::{ApiError, Error, Result};
-pub use error_body::{ErrorFormat, GenericErrorBody, SophosCentralError, VendorError};
+pub use error_body::{ErrorBody, ErrorBodyParser, GenericErrorBody, join_present, parse_error_body, string_only};
 pub use hooks::{Hook, HookContext, Outcome};
 pub use oauth2::ClientCredentials;
 pub use pagination::{Checkpoint, Page, PageInfo, PagePosition, PageStyle, Pager, Paginated};

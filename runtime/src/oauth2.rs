@@ -9,7 +9,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 
 use crate::error::{Error, Result, excerpt};
-use crate::error_body::{ErrorFormat, VendorError};
+use crate::error_body::{GenericErrorBody, parse_error_body};
 use crate::retry::{Decision, Failure, RetryPolicy};
 use crate::secret::Secret;
 
@@ -20,7 +20,7 @@ use crate::secret::Secret;
 /// use secgen_runtime::{Auth, ClientCredentials};
 ///
 /// let auth = Auth::client_credentials(
-///     ClientCredentials::new("https://id.sophos.com/api/v2/oauth2/token", "my-client-id", "my-secret").scope("token"),
+///     ClientCredentials::new("https://id.example.com/oauth2/token", "my-client-id", "my-secret").scope("token"),
 /// );
 /// assert!(!format!("{auth:?}").contains("my-secret"));
 /// ```
@@ -46,7 +46,7 @@ impl fmt::Debug for ClientCredentials {
 
 impl ClientCredentials {
     /// Credentials for `token_url`. Tokens are renewed 120 s before they expire
-    /// (as Sophos' own SIEM client does); see [`refresh_margin`](Self::refresh_margin).
+    /// (as vendors' own SIEM clients do); see [`refresh_margin`](Self::refresh_margin).
     pub fn new(token_url: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
         Self {
             token_url: token_url.into(),
@@ -57,7 +57,7 @@ impl ClientCredentials {
         }
     }
 
-    /// The `scope` form field (`token` for Sophos Central).
+    /// The `scope` form field, when the identity service wants one.
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
@@ -185,7 +185,7 @@ impl TokenCache {
     }
 
     fn status_error(&self, status: StatusCode, bytes: &[u8]) -> Error {
-        let summary = VendorError::parse(ErrorFormat::Generic, bytes).and_then(|vendor| vendor.summary());
+        let summary = parse_error_body::<GenericErrorBody>(bytes).and_then(|body| body.summary());
         let message = match summary {
             Some(summary) => format!("HTTP {status}: {summary}"),
             None => format!("HTTP {status}; body: {}", excerpt(bytes)),

@@ -24,19 +24,29 @@ use crate::response::Response;
 ///
 /// ```no_run
 /// # async fn demo(client: secgen_runtime::ApiClient) {
-/// use secgen_runtime::{Method, PageStyle, Request, cisco_amp::Envelope};
+/// use secgen_runtime::{Method, PageStyle, Request};
 ///
-/// // Cisco AMP events: 500 per page, then `metadata.links.next`.
+/// # #[derive(serde::Deserialize)] struct Events { items: Vec<serde_json::Value> }
+/// # impl secgen_runtime::Paginated for Events {
+/// #     type Item = serde_json::Value;
+/// #     fn items(&self) -> &[serde_json::Value] { &self.items }
+/// #     fn into_items(self) -> Vec<serde_json::Value> { self.items }
+/// # }
+/// // 500 per page, `limit` and `offset` parameters, a short page is the last.
 /// let first = Request::new(Method::GET, "listEvents", "/events");
-/// let events = client.paginate::<Envelope<Vec<serde_json::Value>>>(first, PageStyle::next_link("limit", "offset", 500));
+/// let events = client.paginate::<Events>(first, PageStyle::limit_offset("limit", "offset", 500));
 /// # let _ = events;
 /// # }
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PageStyle {
-    /// `limit` and `offset` parameters; a page with fewer items than the limit
-    /// (or none) is the last (Sophos Factory).
+    /// `limit` and `offset` parameters. A page whose response hands out a next
+    /// link ([`PageInfo::next_link`], same origin only) is followed by that link;
+    /// otherwise the next page starts at the next offset. The listing ends at an
+    /// empty page, once [`PageInfo::total_items`] items were seen, or, with no
+    /// link, at a page with fewer items than the limit. A page identical to the
+    /// one before (a server that ignores `offset`) ends it with an error.
     LimitOffset {
         /// The page-size parameter.
         limit: &'static str,
@@ -45,19 +55,8 @@ pub enum PageStyle {
         /// The page size used when the request sets none.
         page_size: u64,
     },
-    /// `limit` and `offset` on the first request, then the response's next link
-    /// ([`PageInfo::next_link`]) until there is none or `total` items were seen
-    /// (Cisco AMP).
-    NextLink {
-        /// The page-size parameter.
-        limit: &'static str,
-        /// The offset parameter.
-        offset: &'static str,
-        /// The page size used when the request sets none.
-        page_size: u64,
-    },
     /// An opaque key from the response ([`PageInfo::next_key`]) sent back in a
-    /// parameter; no key means the last page (Sophos Central `pageFromKey`).
+    /// parameter; no key means the last page (`pageFromKey` and `nextKey`, say).
     PageKey {
         /// The parameter carrying the key.
         key: &'static str,
@@ -67,7 +66,7 @@ pub enum PageStyle {
         page_size: u64,
     },
     /// Page numbers from 1; it ends at [`PageInfo::total_pages`] or at an empty
-    /// page (Sophos Central tenant lists).
+    /// page.
     PageNumber {
         /// The page-number parameter.
         page: &'static str,
@@ -78,7 +77,7 @@ pub enum PageStyle {
     },
     /// A cursor from the response ([`PageInfo::next_cursor`]) sent back while
     /// [`PageInfo::has_more`]; the last cursor is the resume point for the next
-    /// poll (Sophos Central SIEM).
+    /// poll (SIEM event feeds).
     Cursor {
         /// The parameter carrying the cursor.
         cursor: &'static str,
@@ -88,14 +87,9 @@ pub enum PageStyle {
 }
 
 impl PageStyle {
-    /// `limit`/`offset` paging ending at a short page.
+    /// `limit`/`offset` paging, following next links where the response has them.
     pub const fn limit_offset(limit: &'static str, offset: &'static str, page_size: u64) -> Self {
         PageStyle::LimitOffset { limit, offset, page_size }
-    }
-
-    /// `limit`/`offset` on the first page, then next links.
-    pub const fn next_link(limit: &'static str, offset: &'static str, page_size: u64) -> Self {
-        PageStyle::NextLink { limit, offset, page_size }
     }
 
     /// Opaque page keys.
@@ -116,9 +110,7 @@ impl PageStyle {
     /// The page-size parameter and its default, if the style has one.
     fn page_size(&self) -> Option<(&'static str, u64)> {
         match self {
-            PageStyle::LimitOffset { limit, page_size, .. } | PageStyle::NextLink { limit, page_size, .. } => {
-                Some((limit, *page_size))
-            }
+            PageStyle::LimitOffset { limit, page_size, .. } => Some((limit, *page_size)),
             PageStyle::PageKey { size, page_size, .. } | PageStyle::PageNumber { size, page_size, .. } => {
                 size.map(|size| (size, *page_size))
             }
@@ -131,9 +123,7 @@ impl PageStyle {
         let number = |name: &str| request.query_value(name).and_then(|text| text.parse().ok());
         let text = |name: &str| request.query_value(name).map(str::to_owned);
         match self {
-            PageStyle::LimitOffset { offset, .. } | PageStyle::NextLink { offset, .. } => {
-                PagePosition::Offset(number(offset).unwrap_or(0))
-            }
+            PageStyle::LimitOffset { offset, .. } => PagePosition::Offset(number(offset).unwrap_or(0)),
             PageStyle::PageKey { key, .. } => text(key).map_or(PagePosition::First, PagePosition::Key),
             PageStyle::PageNumber { page, .. } => PagePosition::Number(number(page).unwrap_or(1)),
             PageStyle::Cursor { cursor, .. } => text(cursor).map_or(PagePosition::First, PagePosition::Cursor),
@@ -150,8 +140,8 @@ impl PageStyle {
         }
         match (self, position) {
             (_, PagePosition::First) => {}
-            (PageStyle::LimitOffset { offset, .. } | PageStyle::NextLink { offset, .. }, PagePosition::Offset(at)) => {
-                request.set_query(offset, at.to_string());
+            (PageStyle::LimitOffset { offset, .. }, PagePosition::Offset(at)) => {
+                request.set_query(offset, at.to_string())
             }
             (PageStyle::PageKey { key, .. }, PagePosition::Key(value)) => request.set_query(key, value.clone()),
             (PageStyle::PageNumber { page, .. }, PagePosition::Number(number)) => {
@@ -182,17 +172,15 @@ impl PageStyle {
         match self {
             PageStyle::LimitOffset { limit, .. } => {
                 let limit = sent.query_value(limit).and_then(|text| text.parse().ok()).unwrap_or(u64::MAX);
-                let at = position.offset().unwrap_or(0);
-                let resume = PagePosition::Offset(at + count);
-                let next = (count > 0 && count >= limit).then(|| resume.clone());
-                After { next, resume }
-            }
-            PageStyle::NextLink { .. } => {
-                let resume = PagePosition::Offset(page.start_offset + page.items_before + count);
-                let complete = page.info.total_items.is_some_and(|total| page.items_before + count >= total);
+                let seen = page.items_before + count;
+                let resume = PagePosition::Offset(page.start_offset + seen);
+                let complete = count == 0 || page.info.total_items.is_some_and(|total| seen >= total);
                 let next = match &page.info.next_link {
-                    Some(link) if !complete && count > 0 => Some(PagePosition::Link(link.clone())),
-                    _ => None,
+                    _ if complete => None,
+                    Some(link) => Some(PagePosition::Link(link.clone())),
+                    // Without a link, only a total that is not reached yet or a full page says more follow.
+                    None if page.info.total_items.is_some() || count >= limit => Some(resume.clone()),
+                    None => None,
                 };
                 After { next, resume }
             }
@@ -425,6 +413,9 @@ struct Cursor {
     /// An error to end with once the page that revealed it has been yielded.
     stop: Option<Error>,
     seen: HashSet<PagePosition>,
+    /// A fingerprint of the last page's body, to notice a server that ignores
+    /// the paging parameters and sends the same page again.
+    previous_body: Option<u64>,
     start_offset: u64,
     items_before: u64,
 }
@@ -467,6 +458,7 @@ impl<R: Paginated> Pager<R> {
             next: Some(start),
             stop: None,
             seen: HashSet::new(),
+            previous_body: None,
             start_offset,
             items_before: 0,
         };
@@ -507,7 +499,18 @@ impl Cursor {
         self.seen.insert(position.clone());
         let request = self.style.request_at(&self.template, &position, self.client.base_url())?;
         let sent = request.clone();
-        let response = self.client.send(request).await?.json::<R>()?;
+        let raw = self.client.send(request).await?;
+        let body = fingerprint(raw.body());
+        if self.previous_body.replace(body) == Some(body) {
+            return Err(Error::Pagination {
+                operation: self.template.operation,
+                message: format!(
+                    "the page at {position} is the same as the page before (does the server ignore the paging \
+                     parameters?); stopping instead of looping"
+                ),
+            });
+        }
+        let response = raw.json::<R>()?;
         let summary = PageSummary {
             item_count: response.body().items().len(),
             info: response.body().page_info(),
@@ -526,6 +529,13 @@ impl Cursor {
         self.next = next.clone();
         Ok(Page { response, position, next, resume })
     }
+}
+
+fn fingerprint(body: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A next link, if it is on the base URL's origin (scheme, host and port).
@@ -580,14 +590,12 @@ mod tests {
 
     #[test]
     fn links_to_other_origins_are_refused() {
-        let base = Url::parse("https://api.amp.cisco.com/v1").unwrap();
-        assert!(same_origin("op", &base, "https://api.amp.cisco.com/v1/events?offset=500").is_ok());
+        let base = Url::parse("https://api.example.com/v1").unwrap();
+        assert!(same_origin("op", &base, "https://api.example.com/v1/events?offset=500").is_ok());
         assert!(same_origin("op", &base, "/v1/events?offset=500").is_ok());
-        for foreign in [
-            "https://evil.example/v1/events",
-            "http://api.amp.cisco.com/v1/events",
-            "https://api.amp.cisco.com:8443/v1",
-        ] {
+        for foreign in
+            ["https://evil.example/v1/events", "http://api.example.com/v1/events", "https://api.example.com:8443/v1"]
+        {
             let error = same_origin("op", &base, foreign).unwrap_err();
             assert!(error.to_string().contains("another origin"), "{error}");
         }

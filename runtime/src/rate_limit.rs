@@ -6,8 +6,8 @@ use reqwest::header::HeaderMap;
 
 /// What the server says about the caller's request budget.
 ///
-/// Read from `X-RateLimit-*` (Cisco AMP's real spelling), `X-Rate-Limit-*` (its
-/// documented one) or the IETF `RateLimit-*`. `reset` is the time until the window
+/// Read from `X-RateLimit-*`, `X-Rate-Limit-*` (the same, as some vendors document
+/// it) or the IETF `RateLimit-*`. `reset` is the time until the window
 /// resets, in seconds as the headers give it.
 ///
 /// ```

@@ -6,9 +6,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
-use secgen_runtime::{Auth, ClientCredentials, Error, Method, PageStyle, Paginated, Request};
+use secgen_runtime::{Auth, ClientCredentials, Error, Method, PageStyle, Request};
 use serde_json::json;
-use support::{Counter, client};
+use support::{Counter, NumberPage, client};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request as Received, Respond, ResponseTemplate};
 
@@ -106,23 +106,6 @@ impl Respond for Items {
         let items: Vec<u64> = (offset..(offset + limit).min(self.total)).collect();
         *served += 1;
         ResponseTemplate::new(200).set_body_json(json!({ "items": items }))
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct NumberPage {
-    items: Vec<u64>,
-}
-
-impl Paginated for NumberPage {
-    type Item = u64;
-
-    fn items(&self) -> &[u64] {
-        &self.items
-    }
-
-    fn into_items(self) -> Vec<u64> {
-        self.items
     }
 }
 

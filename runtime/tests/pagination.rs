@@ -3,10 +3,9 @@
 mod support;
 
 use futures::{StreamExt, TryStreamExt};
-use secgen_runtime::cisco_amp::Envelope;
-use secgen_runtime::{Auth, Error, Method, PageInfo, PagePosition, PageStyle, Paginated, Request};
+use secgen_runtime::{Auth, Envelope, Error, Method, PageInfo, PagePosition, PageStyle, Paginated, Request};
 use serde_json::{Value, json};
-use support::client;
+use support::{NumberPage, client};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -183,7 +182,46 @@ async fn cursors_are_followed_while_has_more_and_the_last_one_is_the_resume_poin
     assert_eq!(checkpoint.get(), Some(PagePosition::Cursor("VjJfQ1VSU09SfDI=".into())), "hand this to the next poll");
 }
 
-fn amp_page(server: &str, items: &[u64], next_offset: Option<u64>, total: u64) -> Value {
+/// An envelope `{metadata: {links, results}, data}`, paged through the runtime's
+/// `Envelope` trait alone.
+#[derive(serde::Deserialize)]
+struct Wrapped<T> {
+    metadata: WrappedMetadata,
+    data: T,
+}
+
+#[derive(serde::Deserialize)]
+struct WrappedMetadata {
+    links: std::collections::BTreeMap<String, String>,
+    results: WrappedResults,
+}
+
+#[derive(serde::Deserialize)]
+struct WrappedResults {
+    total: u64,
+}
+
+impl<T: serde::de::DeserializeOwned + Send + 'static> Envelope for Wrapped<T> {
+    type Data = T;
+
+    fn data(&self) -> &T {
+        &self.data
+    }
+
+    fn into_data(self) -> T {
+        self.data
+    }
+
+    fn page_info(&self) -> PageInfo {
+        PageInfo {
+            next_link: self.metadata.links.get("next").cloned(),
+            total_items: Some(self.metadata.results.total),
+            ..PageInfo::default()
+        }
+    }
+}
+
+fn linked_page(server: &str, items: &[u64], next_offset: Option<u64>, total: u64) -> Value {
     let mut links = json!({"self": format!("{server}/v1/events")});
     if let Some(offset) = next_offset {
         links["next"] = json!(format!("{server}/v1/events?limit=2&offset={offset}&event_type%5B%5D=1090519054"));
@@ -201,9 +239,9 @@ async fn next_links_are_followed_on_the_same_origin() {
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
             .expect(1)
     };
-    events(query_param("offset", "0"), amp_page(&base, &[1, 2], Some(2), 5)).mount(&server).await;
-    events(query_param("offset", "2"), amp_page(&base, &[3, 4], Some(4), 5)).mount(&server).await;
-    events(query_param("offset", "4"), amp_page(&base, &[5], None, 5)).mount(&server).await;
+    events(query_param("offset", "0"), linked_page(&base, &[1, 2], Some(2), 5)).mount(&server).await;
+    events(query_param("offset", "2"), linked_page(&base, &[3, 4], Some(4), 5)).mount(&server).await;
+    events(query_param("offset", "4"), linked_page(&base, &[5], None, 5)).mount(&server).await;
     let client = client(&format!("{base}/v1"), Auth::basic("client-id", "api-key"));
     let request = Request::new(Method::GET, "listEvents", "/events").query_array(
         "event_type[]",
@@ -211,7 +249,7 @@ async fn next_links_are_followed_on_the_same_origin() {
         secgen_runtime::ArrayStyle::Repeat,
     );
     let ids: Vec<u64> = client
-        .paginate::<Envelope<Vec<u64>>>(request, PageStyle::next_link("limit", "offset", 2))
+        .paginate::<Wrapped<Vec<u64>>>(request, PageStyle::limit_offset("limit", "offset", 2))
         .try_collect()
         .await
         .unwrap();
@@ -230,13 +268,13 @@ async fn a_next_link_to_another_host_is_refused_and_gets_no_credentials() {
         .mount(&elsewhere)
         .await;
     Mock::given(path("/v1/events"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(amp_page(&elsewhere.uri(), &[1, 2], Some(2), 10)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(linked_page(&elsewhere.uri(), &[1, 2], Some(2), 10)))
         .mount(&server)
         .await;
     let client = client(&format!("{}/v1", server.uri()), Auth::basic("client-id", "api-key"));
     let request = Request::new(Method::GET, "listEvents", "/events");
     let results: Vec<_> =
-        client.paginate::<Envelope<Vec<u64>>>(request, PageStyle::next_link("limit", "offset", 2)).collect().await;
+        client.paginate::<Wrapped<Vec<u64>>>(request, PageStyle::limit_offset("limit", "offset", 2)).collect().await;
     assert_eq!(results.len(), 3, "two items, then the error");
     let error = results[2].as_ref().unwrap_err();
     assert!(matches!(error, Error::Pagination { .. }), "{error:?}");
@@ -245,4 +283,24 @@ async fn a_next_link_to_another_host_is_refused_and_gets_no_credentials() {
         elsewhere.received_requests().await.unwrap().is_empty(),
         "nothing, and so no credentials, went to the other host"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error_instead_of_looping() {
+    let server = MockServer::start().await;
+    // Every request gets the same full first page, whatever its offset.
+    Mock::given(path("/things"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [1, 2]})))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri(), Auth::none());
+    let request = Request::new(Method::GET, "listThings", "/things");
+    // Bounded, so that a pager that loops fails here instead of hanging.
+    let results: Vec<_> =
+        client.paginate::<NumberPage>(request, PageStyle::limit_offset("limit", "offset", 2)).take(20).collect().await;
+    assert_eq!(results.len(), 3, "the first page's two items, then the error: {results:?}");
+    let error = results[2].as_ref().unwrap_err();
+    assert!(matches!(error, Error::Pagination { .. }), "{error:?}");
+    assert!(error.to_string().contains("same as the page before"), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

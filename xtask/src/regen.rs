@@ -37,6 +37,9 @@ pub struct Plan {
     pub surface: Surface,
     /// The version before and after, when regen changes it.
     pub version_change: Option<(String, String)>,
+    /// Config settings that apply to nothing in the spec, each as
+    /// `specs/<api>/api.yaml: generate.<key>: <what>`.
+    pub warnings: Vec<String>,
 }
 
 /// The crate as committed: version, surface, spec hash and changelog.
@@ -94,12 +97,12 @@ pub fn plan_from(api: &Api, spec: &Spec, previous: Option<&Previous>) -> Result<
             "## {}\n\nFirst generated from the spec with sha256 `{}`.\n",
             config.version, generated.spec_sha256
         );
-        return Ok(finish(generated, format!("{CHANGELOG_HEADER}\n{entry}"), None));
+        return Ok(finish(api, generated, format!("{CHANGELOG_HEADER}\n{entry}"), None));
     };
     let diff = SurfaceDiff::between(&previous.surface, &generated.surface);
     let spec_changed = previous.sha256 != generated.spec_sha256;
     let Some(version) = next_version(&config.version, &diff, spec_changed) else {
-        return Ok(finish(generated, previous.changelog.clone(), None));
+        return Ok(finish(api, generated, previous.changelog.clone(), None));
     };
     let from = std::mem::replace(&mut config.version, version.clone());
     let generated = generate_with(api, spec, &config)?;
@@ -111,13 +114,15 @@ pub fn plan_from(api: &Api, spec: &Spec, previous: Option<&Previous>) -> Result<
     );
     let earlier = previous.changelog.strip_prefix(CHANGELOG_HEADER).unwrap_or(&previous.changelog).trim_start();
     let changelog = format!("{CHANGELOG_HEADER}\n{entry}\n{earlier}");
-    Ok(finish(generated, changelog.trim_end().to_owned() + "\n", Some((from, version))))
+    Ok(finish(api, generated, changelog.trim_end().to_owned() + "\n", Some((from, version))))
 }
 
-fn finish(generated: GeneratedCrate, changelog: String, version_change: Option<(String, String)>) -> Plan {
+fn finish(api: &Api, generated: GeneratedCrate, changelog: String, version_change: Option<(String, String)>) -> Plan {
     let mut files = generated.files;
     files.insert(CHANGELOG_FILE.to_owned(), changelog);
-    Plan { files, surface: generated.surface, version_change }
+    let config_file = workspace::display(&api.dir.join("api.yaml"));
+    let warnings = generated.warnings.iter().map(|warning| format!("{config_file}: {warning}")).collect();
+    Plan { files, surface: generated.surface, version_change, warnings }
 }
 
 fn generate_with(api: &Api, spec: &Spec, config: &secgen_codegen::ApiConfig) -> Result<GeneratedCrate> {
@@ -129,6 +134,9 @@ fn generate_with(api: &Api, spec: &Spec, config: &secgen_codegen::ApiConfig) -> 
 pub fn regen(api: &Api) -> Result<()> {
     let started = Instant::now();
     let plan = plan(api)?;
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
     let crate_dir = api.crate_dir();
     let mut written = 0;
     for (relative, contents) in &plan.files {

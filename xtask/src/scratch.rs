@@ -82,13 +82,16 @@ fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
 /// A workspace declaring what generated crates inherit, sharing the main lock file.
 fn write_workspace(dir: &Path, members: &[String]) -> Result<()> {
     let runtime = workspace::root().join("runtime");
+    let vendors = workspace::root().join("vendors");
     let members: Vec<String> = members.iter().map(|member| format!("\"{member}\"")).collect();
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n\
          [workspace.package]\nedition = \"2024\"\nrust-version = \"1.95\"\nlicense = \"MIT\"\npublish = false\n\n\
-         [workspace.dependencies]\nsecgen-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",
+         [workspace.dependencies]\nsecgen-runtime = {{ path = {:?} }}\nsecgen-vendors = {{ path = {:?} }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n",
         members.join(", "),
         runtime.display().to_string(),
+        vendors.display().to_string(),
     );
     fs::write(dir.join("Cargo.toml"), manifest)?;
     fs::copy(workspace::root().join("Cargo.lock"), dir.join("Cargo.lock")).context("copying Cargo.lock")?;

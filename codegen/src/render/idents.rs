@@ -79,11 +79,7 @@ impl Scope {
                 quote! { std::collections::BTreeMap<String, #value> }
             }
             TypeRef::Named(name) => self.named(name),
-            TypeRef::External(path) => {
-                let rt = self.rt();
-                let segments = path.split("::").map(ident);
-                quote! { #rt #(::#segments)* }
-            }
+            TypeRef::External(path) => super::path_tokens(path),
         }
     }
 

@@ -21,8 +21,7 @@ use quote::quote;
 
 use self::docs::{paragraphs, trusted_doc_attrs};
 use self::idents::{Scope, ident};
-use crate::config::{ApiConfig, AuthExample, ErrorFormatConfig};
-use crate::model::{FileKey, Model, PageType, Pagination, TypeDef};
+use crate::model::{AuthExample, FileKey, Model, PageType, Pagination, TypeDef};
 use crate::naming::Namespace;
 
 /// What every file's first line says.
@@ -61,16 +60,12 @@ pub fn recorded_version(cargo_toml: &str) -> Option<&str> {
 }
 
 /// Every file of the crate, by path relative to the crate root.
-pub(crate) fn render(
-    model: &Model,
-    config: &ApiConfig,
-    provenance: &Provenance,
-) -> Result<BTreeMap<String, String>, String> {
+pub(crate) fn render(model: &Model, provenance: &Provenance) -> Result<BTreeMap<String, String>, String> {
     let modules = module_names(model);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), cargo_toml(config, provenance));
-    files.insert("src/lib.rs".to_owned(), lib_rs(model, config, provenance));
-    files.insert("src/client.rs".to_owned(), rust_file(provenance, client_rs(model, config))?);
+    files.insert("Cargo.toml".to_owned(), cargo_toml(model, provenance));
+    files.insert("src/lib.rs".to_owned(), lib_rs(model, provenance));
+    files.insert("src/client.rs".to_owned(), rust_file(provenance, client_rs(model))?);
 
     let mut paginations: BTreeMap<&str, Vec<&Pagination>> = BTreeMap::new();
     for pagination in model.operations.iter().filter_map(|operation| operation.pagination.as_ref()) {
@@ -264,19 +259,21 @@ fn operations_mod(files: &BTreeSet<&FileKey>, modules: &BTreeMap<FileKey, String
     }
 }
 
-fn cargo_toml(config: &ApiConfig, provenance: &Provenance) -> String {
+fn cargo_toml(model: &Model, provenance: &Provenance) -> String {
+    let package = &model.package;
+    let dependencies: String = package.dependencies.iter().map(|name| format!("{name}.workspace = true\n")).collect();
     format!(
-        "{header}[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"{description}\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n\n[dependencies]\nsecgen-runtime.workspace = true\nserde.workspace = true\n",
+        "{header}[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"{description}\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n\n[dependencies]\nsecgen-runtime.workspace = true\n{dependencies}serde.workspace = true\n",
         header = provenance.line_with_sha256("#"),
-        name = config.crate_name,
-        version = config.version,
-        description = config.description.replace('\\', "\\\\").replace('"', "\\\""),
+        name = package.name,
+        version = package.version,
+        description = package.description.replace('\\', "\\\\").replace('"', "\\\""),
     )
 }
 
 /// `lib.rs` is written as text, not through prettyplease: it is the one file
 /// `cargo fmt` sees, so it must already be formatted as rustfmt would.
-fn lib_rs(model: &Model, config: &ApiConfig, provenance: &Provenance) -> String {
+fn lib_rs(model: &Model, provenance: &Provenance) -> String {
     let mut text = provenance.line_with_sha256("//");
     let vendor =
         docs::sanitize(&paragraphs([&format!("# {}", model.title), model.description.as_deref().unwrap_or_default()]));
@@ -303,35 +300,41 @@ fn lib_rs(model: &Model, config: &ApiConfig, provenance: &Provenance) -> String 
          \n\
          #[rustfmt::skip]\nmod client;\n#[rustfmt::skip]\nmod operations;\n#[rustfmt::skip]\npub mod types;\n\n",
     );
-    // In rustfmt's order: plain paths sorted, the braced list last.
-    let mut runtime_items: Vec<String> =
-        config.client.reexports.iter().map(|path| format!("secgen_runtime::{path}")).collect();
-    runtime_items.sort();
-    let reexports = ["client::Client".to_owned(), "secgen_runtime as runtime".to_owned()]
-        .into_iter()
-        .chain(runtime_items)
-        .chain(["secgen_runtime::{Error, Patch, Response, Result}".to_owned()]);
-    for path in reexports {
+    let client = &model.client;
+    let vendor = client.vendor_module.iter().map(|path| format!("{path} as vendor"));
+    let items: Vec<String> = client.region.iter().chain(&client.reexports).cloned().chain(vendor).collect();
+    for path in reexport_lines(items) {
         text.push_str(&format!("pub use {path};\n"));
     }
     text.push_str("\nuse secgen_runtime as rt;\n");
     text
 }
 
-fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
-    let crate_ident = config.crate_name.replace('-', "_");
+/// `pub use` paths in rustfmt's order: by path, case-insensitively as rustfmt's
+/// version sort does for these, with the runtime's braced list last among its own.
+fn reexport_lines(configured: Vec<String>) -> Vec<String> {
+    let mut paths: Vec<String> =
+        ["client::Client".to_owned(), "secgen_runtime as runtime".to_owned()].into_iter().chain(configured).collect();
+    paths.sort();
+    paths.dedup();
+    let braced = "secgen_runtime::{Error, Patch, Response, Result}".to_owned();
+    // The braced list sorts after every plain `secgen_runtime::` path.
+    let at = paths.iter().rposition(|path| path.starts_with("secgen_runtime")).map_or(paths.len(), |index| index + 1);
+    paths.insert(at, braced);
+    paths
+}
+
+fn client_rs(model: &Model) -> TokenStream {
+    let crate_ident = model.package.name.replace('-', "_");
     let title = &model.title;
-    let base_url = config.client.default_base_url.clone().or_else(|| model.default_base_url.clone());
-    let base_url = base_url.map(|url| quote! { .default_base_url(#url) });
-    let require_https = config.client.require_https.then(|| quote! { .require_https() });
-    let error_format = match config.client.error_format {
-        ErrorFormatConfig::Generic => quote! { Generic },
-        ErrorFormatConfig::SophosFactory => quote! { SophosFactory },
-        ErrorFormatConfig::SophosCentral => quote! { SophosCentral },
-        ErrorFormatConfig::CiscoAmp => quote! { CiscoAmp },
-        ErrorFormatConfig::CloudSoar => quote! { CloudSoar },
-    };
-    let (imports, auth) = match config.client.auth_example {
+    let client = &model.client;
+    let base_url = client.default_base_url.as_ref().map(|url| quote! { .default_base_url(#url) });
+    let require_https = client.require_https.then(|| quote! { .require_https() });
+    let error_body = client.error_body.as_ref().map(|path| {
+        let path = path_tokens(path);
+        quote! { .error_body::<#path>() }
+    });
+    let (imports, auth) = match client.auth_example {
         AuthExample::Bearer => ("Auth", "    .auth(Auth::bearer(std::env::var(\"API_TOKEN\").unwrap_or_default()))\n"),
         AuthExample::Basic => {
             ("Auth", "    .auth(Auth::basic(\"client-id\", std::env::var(\"API_KEY\").unwrap_or_default()))\n")
@@ -342,18 +345,13 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
         ),
         AuthExample::None => ("Auth as _", ""),
     };
-    // A customer-hosted API needs its base URL in the example: the spec's server
-    // URL with its variables filled in.
-    let example_base_url = match (&config.client.base_url_required, &model.server_template) {
-        (true, Some(template)) => {
-            let mut url = template.clone();
-            while let (Some(start), Some(end)) = (url.find('{'), url.find('}')) {
-                url.replace_range(start..=end.max(start), "your-host.example.com");
-            }
-            format!("    .base_url(\"{url}\")\n")
+    let example_base_url = match (&client.example_base_url, &client.region) {
+        (Some(url), _) => format!("    .base_url(\"{url}\")\n"),
+        (None, Some(region)) => {
+            let region = region.rsplit("::").next().unwrap_or_default();
+            format!("    .base_url({crate_ident}::{region}::default())\n")
         }
-        (true, None) => "    .base_url(\"https://your-host.example.com\")\n".to_owned(),
-        (false, _) => String::new(),
+        (None, None) => String::new(),
     };
     let docs = trusted_doc_attrs(&format!(
         "The client of the {title}: one async method per operation.\n\n\
@@ -376,10 +374,10 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
         static API: rt::ApiInfo = rt::ApiInfo::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
             #base_url
             #require_https
-            .error_format(rt::ErrorFormat::#error_format);
+            #error_body;
 
         impl Client {
-            /// Starts configuring a client with this API's defaults (base URL, error format).
+            /// Starts configuring a client with this API's defaults (base URL, error body).
             pub fn builder() -> rt::ClientBuilder<Self> {
                 rt::ClientBuilder::new(&API)
             }
@@ -396,4 +394,10 @@ fn client_rs(model: &Model, config: &ApiConfig) -> TokenStream {
             }
         }
     }
+}
+
+/// A full path from the config (`secgen_vendors::vendor::Type`) as tokens.
+pub(crate) fn path_tokens(path: &str) -> TokenStream {
+    let segments = path.split("::").map(ident);
+    quote! { #(#segments)::* }
 }

@@ -5,9 +5,10 @@ use quote::quote;
 
 use super::docs::{doc_attrs, paragraphs};
 use super::idents::{Scope, ident};
+use super::path_tokens;
 use crate::model::{
-    ArrayStyle, BodyType, EnvelopeConfig, FieldPath, Operation, PageStyle, PageType, Pagination, Param, ParamEncoding,
-    ParamLocation, Presence, Success, TypeRef,
+    ArrayStyle, BodyType, FieldPath, Operation, PageInfoField, PageRead, PageStyle, PageType, Pagination, Param,
+    ParamEncoding, ParamLocation, Presence, Success, TypeRef,
 };
 
 /// The methods of one operation, for an `impl Client` block.
@@ -34,9 +35,9 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
     let stream_docs = doc_attrs(&stream_docs(operation, pagination));
     let page_type = match &pagination.page {
         PageType::Named { response_type, .. } => scope.named(response_type),
-        PageType::Envelope(kind) => {
+        PageType::Envelope(envelope) => {
             let item = scope.ty(&pagination.item_type);
-            envelope_type(*kind, &rt, quote! { Vec<#item> })
+            envelope_type(envelope, quote! { Vec<#item> })
         }
     };
     let style = page_style(&pagination.style, &rt);
@@ -63,13 +64,13 @@ pub(crate) fn paginated_impl(paginations: &[&Pagination], scope: &mut Scope) -> 
     let rt = scope.rt();
     let pagination = paginations[0];
     let PageType::Named { response_type, items_field, items_presence } = &pagination.page else {
-        // The runtime's envelope implements `Paginated` itself.
+        // An envelope is `Paginated` through the runtime's `Envelope`.
         return TokenStream::new();
     };
     let response = scope.named(response_type);
     let item = scope.ty(&pagination.item_type);
     let field = ident(items_field);
-    let page_info = page_info(paginations.iter().map(|pagination| &pagination.style), &rt);
+    let page_info = page_info(paginations.iter().flat_map(|pagination| &pagination.reads), &rt);
     let (items, into_items) = match items_presence {
         Presence::Required => (quote! { &self.#field }, quote! { self.#field }),
         _ => (quote! { self.#field.as_deref().unwrap_or_default() }, quote! { self.#field.unwrap_or_default() }),
@@ -132,16 +133,22 @@ fn operation_docs(operation: &Operation) -> String {
 }
 
 fn stream_docs(operation: &Operation, pagination: &Pagination) -> String {
+    let read = |field: PageInfoField| {
+        pagination.reads.iter().find(|read| read.field == field).map(|read| read.wire_path.as_str())
+    };
     let how = match &pagination.style {
-        PageStyle::LimitOffset { limit, offset, page_size } => format!(
-            "Pages are requested with `{limit}` (default {page_size}) and `{offset}` (starting at the `{offset}` in \
-             `params`, else 0); a page with fewer items than the limit is the last."
-        ),
-        PageStyle::NextLink { limit, offset, page_size } => format!(
-            "The first page is requested with `{limit}` (default {page_size}) and `{offset}` (from `params`, else \
-             0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none \
-             or `metadata.results.total` items were seen."
-        ),
+        PageStyle::LimitOffset { limit, offset, page_size } => {
+            let link = read(PageInfoField::NextLink)
+                .map(|path| format!(" Each page's `{path}` is followed when there is one, on the same origin only."));
+            let total = read(PageInfoField::TotalItems).map(|path| format!(", or once `{path}` items were seen"));
+            format!(
+                "Pages are requested with `{limit}` (default {page_size}) and `{offset}` (starting at the `{offset}` in \
+                 `params`, else 0).{link} A page with fewer items than the limit is the last{total}; a server that \
+                 sends the same page again ends the stream with an error.",
+                link = link.unwrap_or_default(),
+                total = total.unwrap_or_default(),
+            )
+        }
         PageStyle::PageKey { key, page_size, .. } => format!(
             "Each page's next key is sent back in `{key}` (pages of {page_size} unless `params` says otherwise); a page \
              without a next key is the last."
@@ -150,7 +157,7 @@ fn stream_docs(operation: &Operation, pagination: &Pagination) -> String {
             "Pages are numbered by `{page}` from the one in `params` (else 1), {page_size} items each unless `params` \
              says otherwise, up to the total number of pages or the first empty page."
         ),
-        PageStyle::Cursor { cursor, replaces, .. } => {
+        PageStyle::Cursor { cursor, replaces } => {
             let replaced = if replaces.is_empty() {
                 String::new()
             } else {
@@ -181,46 +188,34 @@ fn page_style(style: &PageStyle, rt: &TokenStream) -> TokenStream {
             let page_size = Literal::u64_unsuffixed(*page_size);
             quote! { #rt::PageStyle::limit_offset(#limit, #offset, #page_size) }
         }
-        PageStyle::NextLink { limit, offset, page_size } => {
-            let page_size = Literal::u64_unsuffixed(*page_size);
-            quote! { #rt::PageStyle::next_link(#limit, #offset, #page_size) }
-        }
-        PageStyle::PageKey { key, size, page_size, .. } => {
+        PageStyle::PageKey { key, size, page_size } => {
             let (size, page_size) = (optional(size), Literal::u64_unsuffixed(*page_size));
             quote! { #rt::PageStyle::page_key(#key, #size, #page_size) }
         }
-        PageStyle::PageNumber { page, size, page_size, .. } => {
+        PageStyle::PageNumber { page, size, page_size } => {
             let (size, page_size) = (optional(size), Literal::u64_unsuffixed(*page_size));
             quote! { #rt::PageStyle::page_number(#page, #size, #page_size) }
         }
-        PageStyle::Cursor { cursor, replaces, .. } => quote! { #rt::PageStyle::cursor(#cursor, &[#(#replaces),*]) },
+        PageStyle::Cursor { cursor, replaces } => quote! { #rt::PageStyle::cursor(#cursor, &[#(#replaces),*]) },
     }
 }
 
-/// `Paginated::page_info` for the styles that read the response (none for
+/// `Paginated::page_info` from the fields the response holds (none for plain
 /// limit/offset paging).
-fn page_info<'a>(styles: impl Iterator<Item = &'a PageStyle>, rt: &TokenStream) -> Option<TokenStream> {
-    let mut fields: Vec<(&'static str, &FieldPath)> = Vec::new();
-    for style in styles {
-        let read: Vec<(&'static str, &FieldPath)> = match style {
-            PageStyle::LimitOffset { .. } | PageStyle::NextLink { .. } => Vec::new(),
-            PageStyle::PageKey { next_key, .. } => vec![("next_key", next_key)],
-            PageStyle::PageNumber { current, total, .. } => vec![("current_page", current), ("total_pages", total)],
-            PageStyle::Cursor { next_cursor, has_more, .. } => {
-                vec![("next_cursor", next_cursor), ("has_more", has_more)]
-            }
-        };
-        for (name, path) in read {
-            if !fields.iter().any(|(known, _)| *known == name) {
-                fields.push((name, path));
-            }
+fn page_info<'a>(reads: impl Iterator<Item = &'a PageRead>, rt: &TokenStream) -> Option<TokenStream> {
+    let mut fields: Vec<(PageInfoField, &FieldPath)> = Vec::new();
+    for read in reads {
+        if let Some(path) = &read.path
+            && !fields.iter().any(|(known, _)| *known == read.field)
+        {
+            fields.push((read.field, path));
         }
     }
     if fields.is_empty() {
         return None;
     }
-    let assignments = fields.iter().map(|(name, path)| {
-        let name = ident(name);
+    let assignments = fields.iter().map(|(field, path)| {
+        let name = ident(field.name());
         let value = read_field(path);
         quote! { #name: #value, }
     });
@@ -412,21 +407,19 @@ fn param_call(param: &Param, place: TokenStream, required: bool, rt: &TokenStrea
 }
 
 /// The body type of the method's response and the `RawResponse` call that decodes it.
-/// The runtime's envelope type around `data`.
-fn envelope_type(kind: EnvelopeConfig, rt: &TokenStream, data: TokenStream) -> TokenStream {
-    match kind {
-        EnvelopeConfig::CiscoAmp => quote! { #rt::cisco_amp::Envelope<#data> },
-    }
+/// The configured envelope type around the data.
+fn envelope_type(envelope: &str, data: TokenStream) -> TokenStream {
+    let envelope = path_tokens(envelope);
+    quote! { #envelope<#data> }
 }
 
 fn response(operation: &Operation, scope: &mut Scope) -> (TokenStream, TokenStream) {
     match &operation.success {
         Success::Empty => (quote! { () }, quote! { empty() }),
         Success::One(BodyType::Json { ty, .. }) => (scope.ty(ty), quote! { json() }),
-        Success::Enveloped { data, kind } => {
-            let rt = scope.rt();
+        Success::Enveloped { data, envelope } => {
             let data = scope.ty(data);
-            (envelope_type(*kind, &rt, data), quote! { json() })
+            (envelope_type(envelope, data), quote! { json() })
         }
         Success::One(BodyType::Form(_) | BodyType::Text(_)) => (quote! { String }, quote! { text() }),
         Success::One(BodyType::Bytes(_)) => {

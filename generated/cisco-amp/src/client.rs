@@ -10,6 +10,7 @@ use crate::rt;
 /// use cisco_amp::runtime::Auth;
 ///
 /// let client = cisco_amp::Client::builder()
+///     .base_url(cisco_amp::Region::default())
 ///     .auth(Auth::basic("client-id", std::env::var("API_KEY").unwrap_or_default()))
 ///     .build()?;
 /// # Ok::<(), cisco_amp::Error>(())
@@ -24,10 +25,10 @@ static API: rt::ApiInfo = rt::ApiInfo::new(
         env!("CARGO_PKG_VERSION"),
     )
     .default_base_url("https://api.amp.cisco.com/v1")
-    .error_format(rt::ErrorFormat::CiscoAmp);
+    .error_body::<secgen_vendors::cisco_amp::ErrorBody>();
 
 impl Client {
-    /// Starts configuring a client with this API's defaults (base URL, error format).
+    /// Starts configuring a client with this API's defaults (base URL, error body).
     pub fn builder() -> rt::ClientBuilder<Self> {
         rt::ClientBuilder::new(&API)
     }

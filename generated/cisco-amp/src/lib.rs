@@ -31,8 +31,9 @@ pub mod types;
 
 pub use client::Client;
 pub use secgen_runtime as runtime;
-pub use secgen_runtime::cisco_amp::Envelope;
-pub use secgen_runtime::cisco_amp::Region;
 pub use secgen_runtime::{Error, Patch, Response, Result};
+pub use secgen_vendors::cisco_amp as vendor;
+pub use secgen_vendors::cisco_amp::Envelope;
+pub use secgen_vendors::cisco_amp::Region;
 
 use secgen_runtime as rt;

@@ -25,10 +25,10 @@ static API: rt::ApiInfo = rt::ApiInfo::new(
         env!("CARGO_PKG_VERSION"),
     )
     .require_https()
-    .error_format(rt::ErrorFormat::CloudSoar);
+    .error_body::<secgen_runtime::GenericErrorBody>();
 
 impl Client {
-    /// Starts configuring a client with this API's defaults (base URL, error format).
+    /// Starts configuring a client with this API's defaults (base URL, error body).
     pub fn builder() -> rt::ClientBuilder<Self> {
         rt::ClientBuilder::new(&API)
     }

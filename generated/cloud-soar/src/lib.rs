@@ -33,7 +33,8 @@ pub mod types;
 
 pub use client::Client;
 pub use secgen_runtime as runtime;
-pub use secgen_runtime::cloud_soar::Field;
 pub use secgen_runtime::{Error, Patch, Response, Result};
+pub use secgen_vendors::cloud_soar as vendor;
+pub use secgen_vendors::cloud_soar::Field;
 
 use secgen_runtime as rt;

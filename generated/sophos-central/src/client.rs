@@ -24,10 +24,10 @@ static API: rt::ApiInfo = rt::ApiInfo::new(
         env!("CARGO_PKG_VERSION"),
     )
     .default_base_url("https://api.central.sophos.com")
-    .error_format(rt::ErrorFormat::SophosCentral);
+    .error_body::<secgen_vendors::sophos_central::ErrorBody>();
 
 impl Client {
-    /// Starts configuring a client with this API's defaults (base URL, error format).
+    /// Starts configuring a client with this API's defaults (base URL, error body).
     pub fn builder() -> rt::ClientBuilder<Self> {
         rt::ClientBuilder::new(&API)
     }

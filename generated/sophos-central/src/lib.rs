@@ -31,9 +31,10 @@ pub mod types;
 
 pub use client::Client;
 pub use secgen_runtime as runtime;
-pub use secgen_runtime::sophos_central::Session;
-pub use secgen_runtime::sophos_central::TenantRoute;
-pub use secgen_runtime::sophos_central::credentials;
 pub use secgen_runtime::{Error, Patch, Response, Result};
+pub use secgen_vendors::sophos_central as vendor;
+pub use secgen_vendors::sophos_central::Session;
+pub use secgen_vendors::sophos_central::TenantRoute;
+pub use secgen_vendors::sophos_central::credentials;
 
 use secgen_runtime as rt;

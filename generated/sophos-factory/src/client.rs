@@ -10,6 +10,7 @@ use crate::rt;
 /// use sophos_factory::runtime::Auth;
 ///
 /// let client = sophos_factory::Client::builder()
+///     .base_url(sophos_factory::Region::default())
 ///     .auth(Auth::bearer(std::env::var("API_TOKEN").unwrap_or_default()))
 ///     .build()?;
 /// # Ok::<(), sophos_factory::Error>(())
@@ -24,10 +25,10 @@ static API: rt::ApiInfo = rt::ApiInfo::new(
         env!("CARGO_PKG_VERSION"),
     )
     .default_base_url("https://api.us-west-2.factory.sophos.com/v1")
-    .error_format(rt::ErrorFormat::SophosFactory);
+    .error_body::<secgen_vendors::sophos_factory::ErrorBody>();
 
 impl Client {
-    /// Starts configuring a client with this API's defaults (base URL, error format).
+    /// Starts configuring a client with this API's defaults (base URL, error body).
     pub fn builder() -> rt::ClientBuilder<Self> {
         rt::ClientBuilder::new(&API)
     }

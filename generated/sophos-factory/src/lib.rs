@@ -22,7 +22,8 @@ pub mod types;
 
 pub use client::Client;
 pub use secgen_runtime as runtime;
-pub use secgen_runtime::sophos_factory::Region;
 pub use secgen_runtime::{Error, Patch, Response, Result};
+pub use secgen_vendors::sophos_factory as vendor;
+pub use secgen_vendors::sophos_factory::Region;
 
 use secgen_runtime as rt;

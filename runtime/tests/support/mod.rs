@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use secgen_runtime::{ApiClient, ApiInfo, Auth, ClientBuilder, ErrorFormat, RetryPolicy};
+use secgen_runtime::{ApiClient, ApiInfo, Auth, ClientBuilder, RetryPolicy};
 use wiremock::{Request as Received, Respond, ResponseTemplate};
 
-pub static API: ApiInfo = ApiInfo::new("runtime-tests", "0.0.0").error_format(ErrorFormat::SophosFactory);
+pub static API: ApiInfo = ApiInfo::new("runtime-tests", "0.0.0");
 
 /// A client for `base_url` with quick retries (1–5 ms backoff), so tests wait
 /// only where a server asks them to.
@@ -50,5 +50,23 @@ impl Counter {
 
     pub fn get(&self) -> usize {
         self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A `{items: [numbers]}` list page, paged by parameters alone.
+#[derive(serde::Deserialize)]
+pub struct NumberPage {
+    pub items: Vec<u64>,
+}
+
+impl secgen_runtime::Paginated for NumberPage {
+    type Item = u64;
+
+    fn items(&self) -> &[u64] {
+        &self.items
+    }
+
+    fn into_items(self) -> Vec<u64> {
+        self.items
     }
 }

@@ -12,21 +12,21 @@ impl crate::Client {
     pub async fn list_audit_logs(
         &self,
         params: &ListAuditLogsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<AuditLog>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<AuditLog>>>> {
         self.client.send(Self::list_audit_logs_request(params)).await?.json()
     }
 
     /// Every item of [`list_audit_logs`](Self::list_audit_logs), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_audit_logs_stream(
         &self,
         params: &ListAuditLogsParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<AuditLog>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<AuditLog>>> {
         self.client
             .paginate(
                 Self::list_audit_logs_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -53,7 +53,7 @@ impl crate::Client {
         &self,
     ) -> rt::Result<
         rt::Response<
-            rt::cisco_amp::Envelope<
+            secgen_vendors::cisco_amp::Envelope<
                 Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
             >,
         >,

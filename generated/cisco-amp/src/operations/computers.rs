@@ -15,21 +15,21 @@ impl crate::Client {
     pub async fn list_computers(
         &self,
         params: &ListComputersParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<Computer>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<Computer>>>> {
         self.client.send(Self::list_computers_request(params)).await?.json()
     }
 
     /// Every item of [`list_computers`](Self::list_computers), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_computers_stream(
         &self,
         params: &ListComputersParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<Computer>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<Computer>>> {
         self.client
             .paginate(
                 Self::list_computers_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -61,7 +61,7 @@ impl crate::Client {
     pub async fn get_computer(
         &self,
         connector_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Computer>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Computer>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getComputer",
@@ -79,7 +79,9 @@ impl crate::Client {
     pub async fn delete_computer(
         &self,
         connector_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<DeleteComputerData>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<DeleteComputerData>>,
+    > {
         let request = rt::Request::new(
                 rt::Method::DELETE,
                 "deleteComputer",
@@ -98,7 +100,7 @@ impl crate::Client {
         &self,
         connector_guid: &str,
         body: &MoveComputerBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Computer>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Computer>>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "moveComputer",
@@ -120,7 +122,7 @@ impl crate::Client {
         &self,
         connector_guid: &str,
         params: &GetComputerTrajectoryParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Trajectory>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Trajectory>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getComputerTrajectory",
@@ -141,7 +143,7 @@ impl crate::Client {
         &self,
         connector_guid: &str,
         params: &GetComputerUserTrajectoryParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Trajectory>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Trajectory>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getComputerUserTrajectory",
@@ -162,7 +164,9 @@ impl crate::Client {
         &self,
         q: &str,
         params: &ListComputersByUserActivityParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<ComputerRef>>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<ComputerRef>>>,
+    > {
         self.client
             .send(Self::list_computers_by_user_activity_request(q, params))
             .await?
@@ -171,16 +175,16 @@ impl crate::Client {
 
     /// Every item of [`list_computers_by_user_activity`](Self::list_computers_by_user_activity), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_computers_by_user_activity_stream(
         &self,
         q: &str,
         params: &ListComputersByUserActivityParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<ComputerRef>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<ComputerRef>>> {
         self.client
             .paginate(
                 Self::list_computers_by_user_activity_request(q, params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -207,7 +211,9 @@ impl crate::Client {
         &self,
         q: &str,
         params: &ListComputersByActivityParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<ComputerRef>>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<ComputerRef>>>,
+    > {
         self.client
             .send(Self::list_computers_by_activity_request(q, params))
             .await?
@@ -216,16 +222,16 @@ impl crate::Client {
 
     /// Every item of [`list_computers_by_activity`](Self::list_computers_by_activity), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_computers_by_activity_stream(
         &self,
         q: &str,
         params: &ListComputersByActivityParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<ComputerRef>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<ComputerRef>>> {
         self.client
             .paginate(
                 Self::list_computers_by_activity_request(q, params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -252,7 +258,9 @@ impl crate::Client {
         &self,
         connector_guid: &str,
         params: &GetComputerVulnerabilitiesParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<ComputerVulnerabilities>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<ComputerVulnerabilities>>,
+    > {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getComputerVulnerabilities",
@@ -274,7 +282,7 @@ impl crate::Client {
     pub async fn get_isolation(
         &self,
         connector_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Isolation>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Isolation>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getIsolation",
@@ -293,7 +301,7 @@ impl crate::Client {
         &self,
         connector_guid: &str,
         body: &StartIsolationBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Isolation>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Isolation>>> {
         let request = rt::Request::new(
                 rt::Method::PUT,
                 "startIsolation",
@@ -313,7 +321,7 @@ impl crate::Client {
         &self,
         connector_guid: &str,
         body: &StopIsolationBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Isolation>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Isolation>>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
                 "stopIsolation",
@@ -334,7 +342,9 @@ impl crate::Client {
     pub async fn list_app_trajectory_queries(
         &self,
         ios_bid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<AppTrajectoryQuery>>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<AppTrajectoryQuery>>>,
+    > {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "listAppTrajectoryQueries",

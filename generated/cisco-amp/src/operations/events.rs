@@ -14,21 +14,21 @@ impl crate::Client {
     pub async fn list_events(
         &self,
         params: &ListEventsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<Event>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<Event>>>> {
         self.client.send(Self::list_events_request(params)).await?.json()
     }
 
     /// Every item of [`list_events`](Self::list_events), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_events_stream(
         &self,
         params: &ListEventsParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<Event>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<Event>>> {
         self.client
             .paginate(
                 Self::list_events_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -63,7 +63,7 @@ impl crate::Client {
     /// Documented errors: 401 (An error, in the envelope.).
     pub async fn list_event_types(
         &self,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<EventType>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<EventType>>>> {
         let request = rt::Request::new(
             rt::Method::GET,
             "listEventTypes",

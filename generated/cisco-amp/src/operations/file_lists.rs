@@ -12,7 +12,7 @@ impl crate::Client {
     pub async fn list_application_blocking_lists(
         &self,
         params: &ListApplicationBlockingListsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<FileList>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<FileList>>>> {
         self.client
             .send(Self::list_application_blocking_lists_request(params))
             .await?
@@ -21,15 +21,15 @@ impl crate::Client {
 
     /// Every item of [`list_application_blocking_lists`](Self::list_application_blocking_lists), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_application_blocking_lists_stream(
         &self,
         params: &ListApplicationBlockingListsParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<FileList>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<FileList>>> {
         self.client
             .paginate(
                 Self::list_application_blocking_lists_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -54,7 +54,7 @@ impl crate::Client {
     pub async fn list_simple_custom_detection_lists(
         &self,
         params: &ListSimpleCustomDetectionListsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<FileList>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<FileList>>>> {
         self.client
             .send(Self::list_simple_custom_detection_lists_request(params))
             .await?
@@ -63,15 +63,15 @@ impl crate::Client {
 
     /// Every item of [`list_simple_custom_detection_lists`](Self::list_simple_custom_detection_lists), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_simple_custom_detection_lists_stream(
         &self,
         params: &ListSimpleCustomDetectionListsParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<FileList>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<FileList>>> {
         self.client
             .paginate(
                 Self::list_simple_custom_detection_lists_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -96,7 +96,7 @@ impl crate::Client {
     pub async fn get_file_list(
         &self,
         file_list_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<FileList>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<FileList>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getFileList",
@@ -117,7 +117,7 @@ impl crate::Client {
         &self,
         file_list_guid: &str,
         params: &ListFileListItemsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<FileListItems>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<FileListItems>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "listFileListItems",
@@ -138,7 +138,7 @@ impl crate::Client {
         &self,
         file_list_guid: &str,
         sha256: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<FileListItem>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<FileListItem>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getFileListItem",
@@ -159,7 +159,7 @@ impl crate::Client {
         file_list_guid: &str,
         sha256: &str,
         body: &AddFileListItemBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<FileListItem>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<FileListItem>>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "addFileListItem",
@@ -182,7 +182,9 @@ impl crate::Client {
         sha256: &str,
     ) -> rt::Result<
         rt::Response<
-            rt::cisco_amp::Envelope<rt::serde_json::Map<String, rt::serde_json::Value>>,
+            secgen_vendors::cisco_amp::Envelope<
+                rt::serde_json::Map<String, rt::serde_json::Value>,
+            >,
         >,
     > {
         let request = rt::Request::new(

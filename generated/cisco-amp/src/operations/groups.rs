@@ -12,21 +12,23 @@ impl crate::Client {
     pub async fn list_groups(
         &self,
         params: &ListGroupsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<GroupSummary>>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<GroupSummary>>>,
+    > {
         self.client.send(Self::list_groups_request(params)).await?.json()
     }
 
     /// Every item of [`list_groups`](Self::list_groups), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_groups_stream(
         &self,
         params: &ListGroupsParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<GroupSummary>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<GroupSummary>>> {
         self.client
             .paginate(
                 Self::list_groups_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -45,7 +47,7 @@ impl crate::Client {
     pub async fn create_group(
         &self,
         body: &CreateGroupBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Group>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Group>>> {
         let request = rt::Request::new(rt::Method::POST, "createGroup", "/groups")
             .json_body(body);
         self.client.send(request).await?.json()
@@ -59,7 +61,7 @@ impl crate::Client {
     pub async fn get_group(
         &self,
         group_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Group>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Group>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getGroup",
@@ -77,7 +79,7 @@ impl crate::Client {
     pub async fn delete_group(
         &self,
         group_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<DeleteGroupData>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<DeleteGroupData>>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
                 "deleteGroup",
@@ -96,7 +98,7 @@ impl crate::Client {
         &self,
         group_guid: &str,
         body: &UpdateGroupPolicyBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Group>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Group>>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "updateGroupPolicy",
@@ -116,7 +118,7 @@ impl crate::Client {
         &self,
         child_guid: &str,
         body: &UpdateGroupParentBody,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Group>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Group>>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "updateGroupParent",

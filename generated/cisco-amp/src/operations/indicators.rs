@@ -12,21 +12,21 @@ impl crate::Client {
     pub async fn list_indicators(
         &self,
         params: &ListIndicatorsParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<Indicator>>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<Indicator>>>> {
         self.client.send(Self::list_indicators_request(params)).await?.json()
     }
 
     /// Every item of [`list_indicators`](Self::list_indicators), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_indicators_stream(
         &self,
         params: &ListIndicatorsParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<Indicator>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<Indicator>>> {
         self.client
             .paginate(
                 Self::list_indicators_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -44,7 +44,7 @@ impl crate::Client {
     pub async fn get_indicator(
         &self,
         indicator_guid: &str,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Indicator>>> {
+    ) -> rt::Result<rt::Response<secgen_vendors::cisco_amp::Envelope<Indicator>>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getIndicator",

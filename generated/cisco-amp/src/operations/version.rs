@@ -14,7 +14,9 @@ impl crate::Client {
         &self,
     ) -> rt::Result<
         rt::Response<
-            rt::cisco_amp::Envelope<rt::serde_json::Map<String, rt::serde_json::Value>>,
+            secgen_vendors::cisco_amp::Envelope<
+                rt::serde_json::Map<String, rt::serde_json::Value>,
+            >,
         >,
     > {
         let request = rt::Request::new(rt::Method::GET, "getVersion", "/version");

@@ -14,21 +14,23 @@ impl crate::Client {
     pub async fn list_vulnerabilities(
         &self,
         params: &ListVulnerabilitiesParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<Vulnerability>>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<Vulnerability>>>,
+    > {
         self.client.send(Self::list_vulnerabilities_request(params)).await?.json()
     }
 
     /// Every item of [`list_vulnerabilities`](Self::list_vulnerabilities), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_vulnerabilities_stream(
         &self,
         params: &ListVulnerabilitiesParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<Vulnerability>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<Vulnerability>>> {
         self.client
             .paginate(
                 Self::list_vulnerabilities_request(params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 
@@ -49,7 +51,9 @@ impl crate::Client {
         &self,
         sha256: &str,
         params: &ListVulnerableComputersParams,
-    ) -> rt::Result<rt::Response<rt::cisco_amp::Envelope<Vec<ComputerRef>>>> {
+    ) -> rt::Result<
+        rt::Response<secgen_vendors::cisco_amp::Envelope<Vec<ComputerRef>>>,
+    > {
         self.client
             .send(Self::list_vulnerable_computers_request(sha256, params))
             .await?
@@ -58,16 +62,16 @@ impl crate::Client {
 
     /// Every item of [`list_vulnerable_computers`](Self::list_vulnerable_computers), fetched page after page, as a stream.
     ///
-    /// The first page is requested with `limit` (default 500) and `offset` (from `params`, else 0); then each page's `metadata.links.next` is followed, on the same origin only, until there is none or `metadata.results.total` items were seen. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 500) and `offset` (starting at the `offset` in `params`, else 0). Each page's `metadata.links.next` is followed when there is one, on the same origin only. A page with fewer items than the limit is the last, or once `metadata.results.total` items were seen; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_vulnerable_computers_stream(
         &self,
         sha256: &str,
         params: &ListVulnerableComputersParams,
-    ) -> rt::Pager<rt::cisco_amp::Envelope<Vec<ComputerRef>>> {
+    ) -> rt::Pager<secgen_vendors::cisco_amp::Envelope<Vec<ComputerRef>>> {
         self.client
             .paginate(
                 Self::list_vulnerable_computers_request(sha256, params),
-                rt::PageStyle::next_link("limit", "offset", 500),
+                rt::PageStyle::limit_offset("limit", "offset", 500),
             )
     }
 

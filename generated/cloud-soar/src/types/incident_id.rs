@@ -9,7 +9,7 @@ pub enum IncidentId {
     /// The `Integer` form.
     Integer(i64),
     /// The `Field` form.
-    Field(rt::cloud_soar::Field),
+    Field(secgen_vendors::cloud_soar::Field),
 }
 
 impl<'de> serde::Deserialize<'de> for IncidentId {

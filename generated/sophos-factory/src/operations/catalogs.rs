@@ -176,7 +176,7 @@ impl crate::Client {
 
     /// Every item of [`list_catalog_pipelines`](Self::list_catalog_pipelines), fetched page after page, as a stream.
     ///
-    /// Pages are requested with `limit` (default 100) and `offset` (starting at the `offset` in `params`, else 0); a page with fewer items than the limit is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 100) and `offset` (starting at the `offset` in `params`, else 0). A page with fewer items than the limit is the last; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_catalog_pipelines_stream(
         &self,
         catalog_id: &str,
@@ -252,7 +252,7 @@ impl crate::Client {
 
     /// Every item of [`get_catalog_pipeline_revisions`](Self::get_catalog_pipeline_revisions), fetched page after page, as a stream.
     ///
-    /// Pages are requested with `limit` (default 200) and `offset` (starting at the `offset` in `params`, else 0); a page with fewer items than the limit is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 200) and `offset` (starting at the `offset` in `params`, else 0). A page with fewer items than the limit is the last; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn get_catalog_pipeline_revisions_stream(
         &self,
         catalog_id: &str,
@@ -312,7 +312,7 @@ impl crate::Client {
 
     /// Every item of [`list_organization_shared_catalogs`](Self::list_organization_shared_catalogs), fetched page after page, as a stream.
     ///
-    /// Pages are requested with `limit` (default 200) and `offset` (starting at the `offset` in `params`, else 0); a page with fewer items than the limit is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 200) and `offset` (starting at the `offset` in `params`, else 0). A page with fewer items than the limit is the last; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_organization_shared_catalogs_stream(
         &self,
         organization_id: &str,

@@ -21,7 +21,7 @@ impl crate::Client {
 
     /// Every item of [`list_pipelines`](Self::list_pipelines), fetched page after page, as a stream.
     ///
-    /// Pages are requested with `limit` (default 100) and `offset` (starting at the `offset` in `params`, else 0); a page with fewer items than the limit is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 100) and `offset` (starting at the `offset` in `params`, else 0). A page with fewer items than the limit is the last; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn list_pipelines_stream(
         &self,
         project_id: &str,
@@ -153,7 +153,7 @@ impl crate::Client {
 
     /// Every item of [`get_pipeline_revisions`](Self::get_pipeline_revisions), fetched page after page, as a stream.
     ///
-    /// Pages are requested with `limit` (default 200) and `offset` (starting at the `offset` in `params`, else 0); a page with fewer items than the limit is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    /// Pages are requested with `limit` (default 200) and `offset` (starting at the `offset` in `params`, else 0). A page with fewer items than the limit is the last; a server that sends the same page again ends the stream with an error. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn get_pipeline_revisions_stream(
         &self,
         project_id: &str,

@@ -3,15 +3,15 @@
 
 use std::ops::Deref;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::client::BaseUrl;
-use crate::pagination::{PageInfo, Paginated};
+use secgen_runtime::{BaseUrl, PageInfo};
 
 /// The AMP cloud a console lives in; credentials only work against their own.
 ///
 /// ```
-/// use secgen_runtime::cisco_amp::Region;
+/// use secgen_vendors::cisco_amp::Region;
 ///
 /// assert_eq!(Region::Europe.base_url(), "https://api.eu.amp.cisco.com/v1");
 /// ```
@@ -39,7 +39,7 @@ impl Region {
 
 impl From<Region> for BaseUrl {
     fn from(region: Region) -> Self {
-        BaseUrl::from_text(region.base_url())
+        BaseUrl::from(region.base_url())
     }
 }
 
@@ -49,7 +49,7 @@ impl From<Region> for BaseUrl {
 /// response can be iterated directly, and `metadata` and `version` stay reachable.
 ///
 /// ```
-/// use secgen_runtime::cisco_amp::Envelope;
+/// use secgen_vendors::cisco_amp::Envelope;
 ///
 /// let page: Envelope<Vec<u32>> = serde_json::from_str(
 ///     r#"{"version":"v1.2.0","metadata":{"links":{"self":"https://x/v1/events"},"results":{"total":2}},"data":[1,2]}"#,
@@ -131,18 +131,16 @@ pub struct Results {
     pub items_per_page: Option<u64>,
 }
 
-/// A list response pages by following `metadata.links.next`.
-impl<T: Send + 'static> Paginated for Envelope<Vec<T>>
-where
-    T: serde::de::DeserializeOwned,
-{
-    type Item = T;
+/// Hands out `data`, and for lists the next link (`metadata.links.next`) and
+/// the total (`metadata.results.total`), so a list envelope pages by itself.
+impl<T: DeserializeOwned + Send + 'static> secgen_runtime::Envelope for Envelope<T> {
+    type Data = T;
 
-    fn items(&self) -> &[T] {
+    fn data(&self) -> &T {
         &self.data
     }
 
-    fn into_items(self) -> Vec<T> {
+    fn into_data(self) -> T {
         self.data
     }
 
@@ -181,8 +179,8 @@ pub struct ErrorItem {
     pub details: Vec<String>,
 }
 
-impl ErrorBody {
-    pub(crate) fn summary(&self) -> Option<String> {
+impl secgen_runtime::ErrorBody for ErrorBody {
+    fn summary(&self) -> Option<String> {
         let items: Vec<String> = self
             .errors
             .iter()
@@ -197,11 +195,17 @@ impl ErrorBody {
             .collect();
         (!items.is_empty()).then(|| items.join("; "))
     }
+
+    /// Each item's `error_code` (the HTTP status, repeated).
+    fn codes(&self) -> Vec<String> {
+        self.errors.iter().filter_map(|item| item.error_code).map(|code| code.to_string()).collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secgen_runtime::ErrorBody as _;
 
     #[test]
     fn the_401_envelope_parses() {

@@ -1,10 +1,15 @@
 //! Sumo Logic Cloud SOAR (legacy `/incmansuite_ng/api/v3/`): the `{name, value}`
 //! wrapper every incident field comes in.
+//!
+//! Its error body `{error, description}` is the runtime's
+//! [`GenericErrorBody`](secgen_runtime::GenericErrorBody), and its one base URL
+//! rule (each customer's own host, https only) is generator config
+//! (`base_url_required`, `require_https`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::DateTime;
+use secgen_runtime::DateTime;
 
 /// One field of an incident, timeline entry or external alert: its label in the
 /// tenant's configuration, and its value.
@@ -13,7 +18,7 @@ use crate::DateTime;
 /// kept as JSON; the accessors read the common kinds.
 ///
 /// ```
-/// use secgen_runtime::cloud_soar::Field;
+/// use secgen_vendors::cloud_soar::Field;
 ///
 /// let status: Field = serde_json::from_str(r#"{"name":"Status","value":"Identification"}"#).unwrap();
 /// assert_eq!(status.as_str(), Some("Identification"));
@@ -58,6 +63,6 @@ impl Field {
 
     /// The value as a timestamp: Cloud SOAR sends epoch seconds.
     pub fn as_datetime(&self) -> Option<DateTime> {
-        chrono::DateTime::from_timestamp(self.as_i64()?, 0).map(DateTime::from)
+        secgen_runtime::chrono::DateTime::from_timestamp(self.as_i64()?, 0).map(DateTime::from)
     }
 }

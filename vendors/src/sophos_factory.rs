@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::BaseUrl;
+use secgen_runtime::BaseUrl;
 
 /// The data region of a Sophos Factory account, which fixes its API host.
 ///
 /// ```
-/// use secgen_runtime::sophos_factory::Region;
+/// use secgen_vendors::sophos_factory::Region;
 ///
 /// assert_eq!(Region::default(), Region::UsWest2);
 /// assert_eq!(Region::EuCentral1.base_url(), "https://api.eu-central-1.factory.sophos.com/v1");
@@ -72,7 +72,7 @@ impl Region {
 
 impl From<Region> for BaseUrl {
     fn from(region: Region) -> Self {
-        BaseUrl::from_text(region.base_url())
+        BaseUrl::from(region.base_url())
     }
 }
 
@@ -101,8 +101,8 @@ pub struct ErrorItem {
     pub details: Option<serde_json::Value>,
 }
 
-impl ErrorBody {
-    pub(crate) fn summary(&self) -> Option<String> {
+impl secgen_runtime::ErrorBody for ErrorBody {
+    fn summary(&self) -> Option<String> {
         let items: Vec<String> = self
             .errors
             .iter()
@@ -113,6 +113,10 @@ impl ErrorBody {
             })
             .collect();
         (!items.is_empty()).then(|| items.join("; "))
+    }
+
+    fn codes(&self) -> Vec<String> {
+        self.errors.iter().filter_map(|item| item.code.clone()).collect()
     }
 }
 
@@ -127,6 +131,7 @@ fn number_or_numeric_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secgen_runtime::ErrorBody as _;
 
     #[test]
     fn every_region_has_a_distinct_factory_host() {

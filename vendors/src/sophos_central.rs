@@ -13,10 +13,10 @@
 //!
 //! ```no_run
 //! # async fn demo() -> secgen_runtime::Result<()> {
-//! use secgen_runtime::sophos_central::{Session, credentials};
+//! use secgen_vendors::sophos_central::{Session, credentials};
 //! use secgen_runtime::{ApiClient, ApiInfo, ClientBuilder};
 //!
-//! static API: ApiInfo = ApiInfo::new("example", "1.0.0").default_base_url(secgen_runtime::sophos_central::GLOBAL_URL);
+//! static API: ApiInfo = ApiInfo::new("example", "1.0.0").default_base_url(secgen_vendors::sophos_central::GLOBAL_URL);
 //! let session = Session::connect(ClientBuilder::<ApiClient>::new(&API), credentials("client-id", "client-secret")).await?;
 //! for tenant in session.tenants().await? {
 //!     let client: ApiClient = session.tenant_client(&tenant)?;
@@ -25,15 +25,12 @@
 //! # Ok(()) }
 //! ```
 
-use serde::Deserialize;
-
-use crate::client::{ApiClient, ClientBuilder};
-use crate::error::{Error, Result};
-use crate::oauth2::ClientCredentials;
-use crate::pagination::{PageInfo, PageStyle, Paginated};
-use crate::request::{Method, Request};
-use crate::{Auth, BaseUrl};
 use futures::TryStreamExt;
+use secgen_runtime::{
+    ApiClient, Auth, BaseUrl, ClientBuilder, ClientCredentials, Error, Method, PageInfo, PageStyle, Paginated, Request,
+    Result, Secret, join_present, string_only,
+};
+use serde::{Deserialize, Serialize};
 
 /// The token URL of Sophos ID.
 pub const TOKEN_URL: &str = "https://id.sophos.com/api/v2/oauth2/token";
@@ -42,7 +39,7 @@ pub const TOKEN_URL: &str = "https://id.sophos.com/api/v2/oauth2/token";
 pub const GLOBAL_URL: &str = "https://api.central.sophos.com";
 
 /// Client credentials for Sophos Central: Sophos ID's token URL and `scope=token`.
-pub fn credentials(client_id: impl Into<String>, client_secret: impl Into<crate::Secret>) -> ClientCredentials {
+pub fn credentials(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> ClientCredentials {
     ClientCredentials::new(TOKEN_URL, client_id, client_secret).scope("token")
 }
 
@@ -200,5 +197,57 @@ impl Session {
 
     fn global(&self) -> &str {
         &self.identity.api_hosts.global
+    }
+}
+
+/// The error body of every Sophos Central API gateway:
+/// `{error, message, correlationId, code, createdAt, requestId, docUrl}`.
+///
+/// ```
+/// use secgen_runtime::{ErrorBody as _, parse_error_body};
+/// use secgen_vendors::sophos_central::ErrorBody;
+///
+/// let body = br#"{"error":"internalServerError","message":"Internal Server Error.","correlationId":"c1","requestId":"r1"}"#;
+/// let parsed = parse_error_body::<ErrorBody>(body).unwrap();
+/// assert_eq!(parsed.summary().as_deref(), Some("internalServerError: Internal Server Error."));
+/// assert_eq!(parsed.request_id(), Some("r1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// A machine-readable name, e.g. `internalServerError`.
+    #[serde(default, deserialize_with = "string_only")]
+    pub error: Option<String>,
+    /// A human-readable message.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The id to quote to Sophos support.
+    #[serde(default)]
+    pub correlation_id: Option<String>,
+    /// A more specific code.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// When the error happened.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// The request's id.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// A link to documentation about this error.
+    #[serde(default)]
+    pub doc_url: Option<String>,
+}
+
+impl secgen_runtime::ErrorBody for ErrorBody {
+    fn summary(&self) -> Option<String> {
+        join_present(&[&self.error, &self.message])
+    }
+
+    fn codes(&self) -> Vec<String> {
+        self.error.iter().chain(&self.code).cloned().collect()
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 }
