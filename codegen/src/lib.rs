@@ -93,14 +93,16 @@ fn build_model(
         types.build_components()?;
     }
     let mut usage = config_check::ConfigUse::default();
-    let operations = operations::build(document, config, &mut types, &mut usage)?;
+    let mut operations = operations::build(document, config, &mut types, &mut usage)?;
+    let (types, renames) = types.finish();
+    operations.iter_mut().for_each(|operation| operation.rename_types(&renames));
     let model = model::Model {
         package: package(config),
         client: client_settings(document, config),
         title: document.info.title.clone(),
         description: document.info.description.clone().filter(|text| !text.trim().is_empty()),
         spec_version: document.info.version.clone(),
-        types: types.finish(),
+        types,
         operations,
     };
     let components = document.components.iter().flat_map(|components| components.schemas.keys());

@@ -78,6 +78,28 @@ pub(crate) enum TypeKind {
     Errors(StatusEnum),
 }
 
+impl TypeKind {
+    /// Follows renamed types in every reference this type holds.
+    pub(crate) fn rename_types(&mut self, renames: &Renames) {
+        match self {
+            TypeKind::Struct(object) => {
+                object.fields.iter_mut().for_each(|field| field.ty.rename(renames));
+                if let Some(additional) = &mut object.additional {
+                    additional.rename(renames);
+                }
+            }
+            TypeKind::Union(union) => union.variants.iter_mut().for_each(|variant| variant.ty.rename(renames)),
+            TypeKind::Alias(target) => target.rename(renames),
+            TypeKind::Responses(statuses) | TypeKind::Errors(statuses) => statuses
+                .variants
+                .iter_mut()
+                .filter_map(|variant| variant.body.as_mut())
+                .for_each(|ty| ty.rename(renames)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Struct {
     pub(crate) fields: Vec<Field>,
@@ -213,7 +235,23 @@ pub(crate) enum TypeRef {
     External(String),
 }
 
+/// Names of types that changed after the references to them were made.
+pub(crate) type Renames = std::collections::HashMap<String, String>;
+
 impl TypeRef {
+    /// Follows renamed types.
+    pub(crate) fn rename(&mut self, renames: &Renames) {
+        match self {
+            TypeRef::Named(name) => {
+                if let Some(new_name) = renames.get(name) {
+                    *name = new_name.clone();
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.rename(renames),
+            _ => {}
+        }
+    }
+
     /// The named type this reference holds by value (through no `Vec` or map).
     pub(crate) fn by_value_name(&self) -> Option<&str> {
         match self {
@@ -251,6 +289,27 @@ pub(crate) struct Operation {
     pub(crate) managed_headers: Vec<String>,
     /// Notes for the docs: what the generator could not express and did instead.
     pub(crate) notes: Vec<String>,
+}
+
+impl Operation {
+    /// Follows renamed types in parameters, bodies and responses.
+    pub(crate) fn rename_types(&mut self, renames: &Renames) {
+        for param in self.required_params.iter_mut().chain(&mut self.optional_params) {
+            param.ty.rename(renames);
+        }
+        if let Some(body) = &mut self.body {
+            body.ty.rename(renames);
+        }
+        match &mut self.success {
+            Success::One(body) => body.rename(renames),
+            Success::Enveloped { data, .. } => data.rename(renames),
+            Success::Empty | Success::Several { .. } => {}
+        }
+        self.errors.iter_mut().filter_map(|error| error.body.as_mut()).for_each(|ty| ty.rename(renames));
+        if let Some(pagination) = &mut self.pagination {
+            pagination.item_type.rename(renames);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +366,14 @@ pub(crate) struct Body {
     pub(crate) ty: BodyType,
     /// The request body's own description.
     pub(crate) docs: Option<String>,
+}
+
+impl BodyType {
+    fn rename(&mut self, renames: &Renames) {
+        if let BodyType::Json { ty, .. } | BodyType::Form(ty) = self {
+            ty.rename(renames);
+        }
+    }
 }
 
 /// How a request or response body is encoded.

@@ -92,6 +92,14 @@ pub(crate) struct TypeBuilder<'a> {
     index: HashMap<String, usize>,
     memo: HashMap<(Pointer, Variant), TypeRef>,
     splits: HashMap<Pointer, bool>,
+    /// Inline string enums by their values and catch-all: one type per value set.
+    shared_enums: HashMap<(Vec<String>, String), SharedEnum>,
+}
+
+/// An inline string enum and the names its uses would have given it.
+struct SharedEnum {
+    name: String,
+    hints: Vec<String>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -112,6 +120,7 @@ impl<'a> TypeBuilder<'a> {
             index: HashMap::new(),
             memo: HashMap::new(),
             splits: HashMap::new(),
+            shared_enums: HashMap::new(),
         }
     }
 
@@ -212,11 +221,39 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// All types built, in creation order.
-    pub(crate) fn finish(self) -> Vec<TypeDef> {
+    /// The types, and the new names of inline enums that several places share
+    /// (old name → new name; references to them are renamed by the caller).
+    pub(crate) fn finish(mut self) -> (Vec<TypeDef>, HashMap<String, String>) {
+        let renames = self.name_shared_enums();
         let mut types: Vec<TypeDef> =
             self.slots.into_iter().map(|slot| slot.expect("every reserved slot is filled")).collect();
+        for def in &mut types {
+            if let Some(new_name) = renames.get(&def.name) {
+                def.name = new_name.clone();
+                def.file = FileKey::Component(snake(new_name).trim_start_matches("r#").to_owned());
+            }
+            def.kind.rename_types(&renames);
+        }
         mark_recursive_fields(&mut types);
-        types
+        (types, renames)
+    }
+
+    /// An inline enum used in several places is named after what its uses have
+    /// in common (`...RevisionId` ten times: `RevisionId`) and moves to a file of
+    /// its own; where they share no name, or that name is taken, it keeps the
+    /// name of its first use.
+    fn name_shared_enums(&mut self) -> HashMap<String, String> {
+        let mut shared: Vec<&SharedEnum> = self.shared_enums.values().filter(|shared| shared.hints.len() > 1).collect();
+        // The enum with the most uses gets first pick of a common name.
+        shared.sort_by(|a, b| b.hints.len().cmp(&a.hints.len()).then_with(|| a.name.cmp(&b.name)));
+        let mut renames = HashMap::new();
+        for shared in shared {
+            let common = common_suffix(&shared.hints);
+            if !common.is_empty() && !TOO_GENERIC.contains(&common.as_str()) && !self.names.is_taken(&common) {
+                renames.insert(shared.name.clone(), self.names.claim(&common));
+            }
+        }
+        renames
     }
 
     pub(crate) fn resolver(&self) -> Resolver<'a> {
@@ -627,14 +664,30 @@ impl<'a> TypeBuilder<'a> {
                 unique.push(value);
             }
         }
+        // The same values in another order are the same enum.
+        let mut value_set: Vec<String> = unique.iter().map(|value| (*value).to_owned()).collect();
+        value_set.sort();
+        let shared_key = (value_set, catch_all.to_owned());
+        if component.is_none()
+            && let Some(shared) = self.shared_enums.get_mut(&shared_key)
+        {
+            shared.hints.push(site.hint.clone());
+            return TypeRef::Named(shared.name.clone());
+        }
         let name = self.type_name(site, component);
+        if component.is_none() {
+            self.shared_enums.insert(shared_key, SharedEnum { name: name.clone(), hints: vec![site.hint.clone()] });
+        }
         let mut namespace = Namespace::default();
         let converted: HashSet<String> = unique.iter().map(|value| camel(value)).collect();
-        let catch_all = [catch_all, "Unknown", "Other", "UnknownValue"]
-            .into_iter()
-            .find(|candidate| !converted.contains(*candidate))
-            .map(|chosen| namespace.claim(chosen))
-            .expect("the fallbacks differ");
+        // The catch-all takes the first name no value has: `Unknown2` and on if
+        // the values are `unknown`, `other` and `unknown_value` themselves.
+        let fallbacks = [catch_all, "Unknown", "Other", "UnknownValue"].into_iter().map(str::to_owned);
+        let catch_all = fallbacks
+            .chain((2..).map(|n| format!("Unknown{n}")))
+            .find(|candidate| !converted.contains(candidate))
+            .map(|chosen| namespace.claim(&chosen))
+            .unwrap_or_default();
         let names = assign_names(&unique, Case::Camel, &mut namespace);
         let variants =
             unique.iter().zip(names).map(|(value, name)| EnumVariant { name, value: (*value).to_owned() }).collect();
@@ -832,6 +885,34 @@ fn common_word_prefix(names: &[&String]) -> usize {
         })
         .last()
         .unwrap_or(0)
+}
+
+/// Names that say too little on their own for a type shared across an API.
+const TOO_GENERIC: &[&str] = &["Type", "Kind", "Status", "State", "Value", "Id", "Name", "Fields", "Mode", "Item"];
+
+/// The camel-case words the names end with in common, after a trailing `Item`
+/// (the element of an array parameter) is dropped from each.
+fn common_suffix(names: &[String]) -> String {
+    let words = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for c in name.chars() {
+            match words.last_mut() {
+                Some(word) if !c.is_ascii_uppercase() => word.push(c),
+                _ => words.push(c.to_string()),
+            }
+        }
+        if words.len() > 1 && words.last().is_some_and(|last| last == "Item") {
+            words.pop();
+        }
+        words
+    };
+    let all: Vec<Vec<String>> = names.iter().map(|name| words(name)).collect();
+    let shortest = all.iter().map(Vec::len).min().unwrap_or(0);
+    let common = (1..=shortest)
+        .take_while(|&n| all.iter().all(|words| words[words.len() - n] == all[0][all[0].len() - n]))
+        .last()
+        .unwrap_or(0);
+    all.first().map(|words| words[words.len() - common..].concat()).unwrap_or_default()
 }
 
 /// Boxes every field (and union variant) whose type contains its owner by value.

@@ -58,7 +58,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_amp_spellings_are_read() {
+    fn both_x_rate_limit_spellings_are_read() {
         let mut headers = HeaderMap::new();
         headers.insert("x-rate-limit-reset", "12".parse().unwrap());
         assert_eq!(RateLimit::from_headers(&headers).unwrap().reset, Some(Duration::from_secs(12)));

@@ -106,12 +106,12 @@ pub fn plan_from(api: &Api, spec: &Spec, previous: Option<&Previous>) -> Result<
     };
     let from = std::mem::replace(&mut config.version, version.clone());
     let generated = generate_with(api, spec, &config)?;
-    let entry = format!(
-        "## {version}\n\nSpec sha256 `{}` (was `{}`).\n\n{}",
-        generated.spec_sha256,
-        previous.sha256,
-        diff.render().replace(":\n- ", ":\n\n- ")
-    );
+    let source = if spec_changed {
+        format!("Spec sha256 `{}` (was `{}`).", generated.spec_sha256, previous.sha256)
+    } else {
+        format!("Same spec (sha256 `{}`); the generator changed.", generated.spec_sha256)
+    };
+    let entry = format!("## {version}\n\n{source}\n\n{}", diff.render().replace(":\n- ", ":\n\n- "));
     let earlier = previous.changelog.strip_prefix(CHANGELOG_HEADER).unwrap_or(&previous.changelog).trim_start();
     let changelog = format!("{CHANGELOG_HEADER}\n{entry}\n{earlier}");
     Ok(finish(api, generated, changelog.trim_end().to_owned() + "\n", Some((from, version))))

@@ -2,7 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    CatalogAccess, CatalogAccessRequest, CatalogTags, Pipeline, PipelineRevision, Project,
+    CatalogAccess, CatalogAccessRequest, CatalogTags, Pipeline, PipelineRevision,
+    PipelineRevisionPipelineRevisionsFields, Project, RevisionId, Sort, Verbosity,
 };
 
 impl crate::Client {
@@ -35,7 +36,7 @@ impl crate::Client {
         &self,
         catalog_id: &str,
         pipeline_id: &str,
-        revision_id: &GetCatalogPipelineRevisionRevisionId,
+        revision_id: &RevisionId,
     ) -> rt::Result<rt::Response<PipelineRevision>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -57,7 +58,7 @@ impl crate::Client {
         &self,
         catalog_id: &str,
         pipeline_id: &str,
-        revision_id: &GetCatalogPipelineRevisionPipelinesRevisionId,
+        revision_id: &RevisionId,
     ) -> rt::Result<rt::Response<GetCatalogPipelineRevisionPipelinesResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -79,7 +80,7 @@ impl crate::Client {
         &self,
         catalog_id: &str,
         pipeline_id: &str,
-        revision_id: &GetCatalogPipelineRevisionPipelineRevisionsRevisionId,
+        revision_id: &RevisionId,
         params: &GetCatalogPipelineRevisionPipelineRevisionsParams,
     ) -> rt::Result<rt::Response<GetCatalogPipelineRevisionPipelineRevisionsResponse>> {
         let request = rt::Request::new(
@@ -103,7 +104,7 @@ impl crate::Client {
         &self,
         catalog_id: &str,
         pipeline_id: &str,
-        revision_id: &CloneCatalogPipelineRevisionId,
+        revision_id: &RevisionId,
         body: &CloneCatalogPipelineBody,
     ) -> rt::Result<rt::Response<CloneCatalogPipelineResponse>> {
         let request = rt::Request::new(
@@ -127,7 +128,7 @@ impl crate::Client {
         &self,
         catalog_id: &str,
         pipeline_id: &str,
-        revision_id: &RunCatalogPipelineRevisionId,
+        revision_id: &RevisionId,
         body: &RunCatalogPipelineBody,
     ) -> rt::Result<rt::Response<RunCatalogPipelineResponse>> {
         let request = rt::Request::new(
@@ -549,120 +550,6 @@ pub struct GetCatalogResponse {
     pub projects: Option<Vec<Project>>,
 }
 
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetCatalogPipelineRevisionRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl GetCatalogPipelineRevisionRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetCatalogPipelineRevisionRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCatalogPipelineRevisionRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetCatalogPipelineRevisionRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetCatalogPipelineRevisionRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetCatalogPipelineRevisionPipelinesRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl GetCatalogPipelineRevisionPipelinesRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetCatalogPipelineRevisionPipelinesRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCatalogPipelineRevisionPipelinesRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetCatalogPipelineRevisionPipelinesRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetCatalogPipelineRevisionPipelinesRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// The 200 response of `getCatalogPipelineRevisionPipelines`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetCatalogPipelineRevisionPipelinesResponse {
@@ -671,135 +558,11 @@ pub struct GetCatalogPipelineRevisionPipelinesResponse {
     pub pipelines: Option<Vec<Pipeline>>,
 }
 
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetCatalogPipelineRevisionPipelineRevisionsRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
-/// One item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
-    /// `variables`
-    Variables,
-    /// `outputs`
-    Outputs,
-    /// `steps`
-    Steps,
-    /// `layout`
-    Layout,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Variables => "variables",
-            Self::Outputs => "outputs",
-            Self::Steps => "steps",
-            Self::Layout => "layout",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "variables" => Self::Variables,
-            "outputs" => Self::Outputs,
-            "steps" => Self::Steps,
-            "layout" => Self::Layout,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetCatalogPipelineRevisionPipelineRevisionsFieldsItem {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::get_catalog_pipeline_revision_pipeline_revisions`](crate::Client::get_catalog_pipeline_revision_pipeline_revisions).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCatalogPipelineRevisionPipelineRevisionsParams {
     /// Additional fields to return
-    pub fields: Option<Vec<GetCatalogPipelineRevisionPipelineRevisionsFieldsItem>>,
+    pub fields: Option<Vec<PipelineRevisionPipelineRevisionsFields>>,
 }
 
 /// The 200 response of `getCatalogPipelineRevisionPipelineRevisions`.
@@ -808,63 +571,6 @@ pub struct GetCatalogPipelineRevisionPipelineRevisionsResponse {
     /// The `pipelines` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<PipelineRevision>>,
-}
-
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CloneCatalogPipelineRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl CloneCatalogPipelineRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for CloneCatalogPipelineRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CloneCatalogPipelineRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for CloneCatalogPipelineRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for CloneCatalogPipelineRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
 }
 
 /// The request body of `cloneCatalogPipeline`.
@@ -893,63 +599,6 @@ pub struct CloneCatalogPipelineResponse {
     pub revision: Option<i64>,
 }
 
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RunCatalogPipelineRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl RunCatalogPipelineRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for RunCatalogPipelineRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RunCatalogPipelineRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for RunCatalogPipelineRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for RunCatalogPipelineRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// The request body of `runCatalogPipeline`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunCatalogPipelineBody {
@@ -973,80 +622,7 @@ pub struct RunCatalogPipelineBody {
     pub max_retries: Option<i64>,
     /// The `verbosity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verbosity: Option<RunCatalogPipelineBodyVerbosity>,
-}
-
-/// The `verbosity` property.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RunCatalogPipelineBodyVerbosity {
-    /// `error`
-    Error,
-    /// `warn`
-    Warn,
-    /// `info`
-    Info,
-    /// `debug`
-    Debug,
-    /// `trace`
-    Trace,
-    /// ``
-    Empty,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl RunCatalogPipelineBodyVerbosity {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "error",
-            Self::Warn => "warn",
-            Self::Info => "info",
-            Self::Debug => "debug",
-            Self::Trace => "trace",
-            Self::Empty => "",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "error" => Self::Error,
-            "warn" => Self::Warn,
-            "info" => Self::Info,
-            "debug" => Self::Debug,
-            "trace" => Self::Trace,
-            "" => Self::Empty,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for RunCatalogPipelineBodyVerbosity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RunCatalogPipelineBodyVerbosity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for RunCatalogPipelineBodyVerbosity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for RunCatalogPipelineBodyVerbosity {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
+    pub verbosity: Option<Verbosity>,
 }
 
 /// The 201 response of `runCatalogPipeline`.
@@ -1081,76 +657,11 @@ pub struct ListSharingCatalogsOrganizationsResponseProjectsItem {
     pub image_id: Option<String>,
 }
 
-/// Values of the `sort` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListCatalogPipelinesSort {
-    /// `modified_asc`
-    ModifiedAsc,
-    /// `modified_desc`
-    ModifiedDesc,
-    /// `name_asc`
-    NameAsc,
-    /// `name_desc`
-    NameDesc,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl ListCatalogPipelinesSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ModifiedAsc => "modified_asc",
-            Self::ModifiedDesc => "modified_desc",
-            Self::NameAsc => "name_asc",
-            Self::NameDesc => "name_desc",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "modified_asc" => Self::ModifiedAsc,
-            "modified_desc" => Self::ModifiedDesc,
-            "name_asc" => Self::NameAsc,
-            "name_desc" => Self::NameDesc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ListCatalogPipelinesSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListCatalogPipelinesSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for ListCatalogPipelinesSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ListCatalogPipelinesSort {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::list_catalog_pipelines`](crate::Client::list_catalog_pipelines).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCatalogPipelinesParams {
     /// The `sort` query parameter.
-    pub sort: Option<ListCatalogPipelinesSort>,
+    pub sort: Option<Sort>,
     /// The `limit` query parameter.
     pub limit: Option<i64>,
     /// The `offset` query parameter.

@@ -2,7 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    Pipeline, PipelineRequest, PipelineRevision, PipelineRevisionRequest, PipelineUpdate,
+    Pipeline, PipelineRequest, PipelineRevision, PipelineRevisionPipelineRevisionsFields,
+    PipelineRevisionRequest, PipelineUpdate, RevisionId, Sort, Verbosity,
 };
 
 impl crate::Client {
@@ -216,7 +217,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        revision_id: &GetPipelineRevisionRevisionId,
+        revision_id: &RevisionId,
     ) -> rt::Result<rt::Response<PipelineRevision>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -284,7 +285,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        revision_id: &GetPipelineRevisionPipelineRevisionsRevisionId,
+        revision_id: &RevisionId,
         params: &GetPipelineRevisionPipelineRevisionsParams,
     ) -> rt::Result<rt::Response<GetPipelineRevisionPipelineRevisionsResponse>> {
         let request = rt::Request::new(
@@ -308,7 +309,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        revision_id: &GetPipelineRevisionPipelinesRevisionId,
+        revision_id: &RevisionId,
     ) -> rt::Result<rt::Response<GetPipelineRevisionPipelinesResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -330,7 +331,7 @@ impl crate::Client {
         &self,
         project_id: &str,
         id: &str,
-        revision_id: &ClonePipelineRevisionId,
+        revision_id: &RevisionId,
         body: &ClonePipelineBody,
     ) -> rt::Result<rt::Response<ClonePipelineResponse>> {
         let request = rt::Request::new(
@@ -370,76 +371,11 @@ impl crate::Client {
     }
 }
 
-/// Values of the `sort` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListPipelinesSort {
-    /// `modified_asc`
-    ModifiedAsc,
-    /// `modified_desc`
-    ModifiedDesc,
-    /// `name_asc`
-    NameAsc,
-    /// `name_desc`
-    NameDesc,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl ListPipelinesSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ModifiedAsc => "modified_asc",
-            Self::ModifiedDesc => "modified_desc",
-            Self::NameAsc => "name_asc",
-            Self::NameDesc => "name_desc",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "modified_asc" => Self::ModifiedAsc,
-            "modified_desc" => Self::ModifiedDesc,
-            "name_asc" => Self::NameAsc,
-            "name_desc" => Self::NameDesc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ListPipelinesSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListPipelinesSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for ListPipelinesSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ListPipelinesSort {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::list_pipelines`](crate::Client::list_pipelines).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPipelinesParams {
     /// The `sort` query parameter.
-    pub sort: Option<ListPipelinesSort>,
+    pub sort: Option<Sort>,
     /// The `limit` query parameter.
     pub limit: Option<i64>,
     /// The `offset` query parameter.
@@ -587,63 +523,6 @@ pub struct CreatePipelineRevisionResponse {
     pub revision: Option<f64>,
 }
 
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetPipelineRevisionRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl GetPipelineRevisionRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetPipelineRevisionRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetPipelineRevisionRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetPipelineRevisionRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetPipelineRevisionRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// The request body of `updatePipelineRevision`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePipelineRevisionBody {
@@ -652,133 +531,11 @@ pub struct UpdatePipelineRevisionBody {
     pub comment: rt::Patch<String>,
 }
 
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetPipelineRevisionPipelineRevisionsRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl GetPipelineRevisionPipelineRevisionsRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetPipelineRevisionPipelineRevisionsRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetPipelineRevisionPipelineRevisionsRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetPipelineRevisionPipelineRevisionsRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetPipelineRevisionPipelineRevisionsRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
-/// One item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetPipelineRevisionPipelineRevisionsFieldsItem {
-    /// `variables`
-    Variables,
-    /// `outputs`
-    Outputs,
-    /// `steps`
-    Steps,
-    /// `layout`
-    Layout,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl GetPipelineRevisionPipelineRevisionsFieldsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Variables => "variables",
-            Self::Outputs => "outputs",
-            Self::Steps => "steps",
-            Self::Layout => "layout",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "variables" => Self::Variables,
-            "outputs" => Self::Outputs,
-            "steps" => Self::Steps,
-            "layout" => Self::Layout,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetPipelineRevisionPipelineRevisionsFieldsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetPipelineRevisionPipelineRevisionsFieldsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetPipelineRevisionPipelineRevisionsFieldsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetPipelineRevisionPipelineRevisionsFieldsItem {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::get_pipeline_revision_pipeline_revisions`](crate::Client::get_pipeline_revision_pipeline_revisions).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPipelineRevisionPipelineRevisionsParams {
     /// Additional fields to return
-    pub fields: Option<Vec<GetPipelineRevisionPipelineRevisionsFieldsItem>>,
+    pub fields: Option<Vec<PipelineRevisionPipelineRevisionsFields>>,
 }
 
 /// The 200 response of `getPipelineRevisionPipelineRevisions`.
@@ -789,126 +546,12 @@ pub struct GetPipelineRevisionPipelineRevisionsResponse {
     pub pipelines: Option<Vec<PipelineRevision>>,
 }
 
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetPipelineRevisionPipelinesRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl GetPipelineRevisionPipelinesRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for GetPipelineRevisionPipelinesRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetPipelineRevisionPipelinesRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for GetPipelineRevisionPipelinesRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for GetPipelineRevisionPipelinesRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// The 200 response of `getPipelineRevisionPipelines`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetPipelineRevisionPipelinesResponse {
     /// The `pipelines` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipelines: Option<Vec<Pipeline>>,
-}
-
-/// Values of the `revision_id` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ClonePipelineRevisionId {
-    /// `latest`
-    Latest,
-    /// `latest_published`
-    LatestPublished,
-    /// Any other value (`resource-id`).
-    ResourceId(String),
-}
-
-impl ClonePipelineRevisionId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "latest",
-            Self::LatestPublished => "latest_published",
-            Self::ResourceId(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "latest" => Self::Latest,
-            "latest_published" => Self::LatestPublished,
-            other => Self::ResourceId(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ClonePipelineRevisionId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClonePipelineRevisionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for ClonePipelineRevisionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ClonePipelineRevisionId {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
 }
 
 /// The request body of `clonePipeline`.
@@ -957,80 +600,7 @@ pub struct RunPipelineBody {
     pub max_retries: Option<i64>,
     /// The `verbosity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verbosity: Option<RunPipelineBodyVerbosity>,
-}
-
-/// The `verbosity` property.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RunPipelineBodyVerbosity {
-    /// `error`
-    Error,
-    /// `warn`
-    Warn,
-    /// `info`
-    Info,
-    /// `debug`
-    Debug,
-    /// `trace`
-    Trace,
-    /// ``
-    Empty,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl RunPipelineBodyVerbosity {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "error",
-            Self::Warn => "warn",
-            Self::Info => "info",
-            Self::Debug => "debug",
-            Self::Trace => "trace",
-            Self::Empty => "",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "error" => Self::Error,
-            "warn" => Self::Warn,
-            "info" => Self::Info,
-            "debug" => Self::Debug,
-            "trace" => Self::Trace,
-            "" => Self::Empty,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for RunPipelineBodyVerbosity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RunPipelineBodyVerbosity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for RunPipelineBodyVerbosity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for RunPipelineBodyVerbosity {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
+    pub verbosity: Option<Verbosity>,
 }
 
 /// The 201 response of `runPipeline`.

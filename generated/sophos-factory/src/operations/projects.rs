@@ -2,8 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    NotificationChannel, NotificationChannelUpdate, Project, ProjectRequest,
-    ProjectUpdate,
+    GetCatalogFieldsItem, NotificationChannel, NotificationChannelUpdate, Project,
+    ProjectRequest, ProjectUpdate, Sort,
 };
 
 impl crate::Client {
@@ -400,129 +400,11 @@ pub struct SetPipelineImageResponse {
     pub id: Option<String>,
 }
 
-/// Values of the `sort` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectsSort {
-    /// `modified_asc`
-    ModifiedAsc,
-    /// `modified_desc`
-    ModifiedDesc,
-    /// `name_asc`
-    NameAsc,
-    /// `name_desc`
-    NameDesc,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl ListProjectsSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ModifiedAsc => "modified_asc",
-            Self::ModifiedDesc => "modified_desc",
-            Self::NameAsc => "name_asc",
-            Self::NameDesc => "name_desc",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "modified_asc" => Self::ModifiedAsc,
-            "modified_desc" => Self::ModifiedDesc,
-            "name_asc" => Self::NameAsc,
-            "name_desc" => Self::NameDesc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ListProjectsSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListProjectsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for ListProjectsSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ListProjectsSort {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
-/// One item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListProjectsFieldsItem {
-    /// `organization`
-    Organization,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl ListProjectsFieldsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ListProjectsFieldsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListProjectsFieldsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for ListProjectsFieldsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ListProjectsFieldsItem {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::list_projects`](crate::Client::list_projects).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProjectsParams {
     /// The `sort` query parameter.
-    pub sort: Option<ListProjectsSort>,
+    pub sort: Option<Sort>,
     /// The `search` query parameter.
     pub search: Option<String>,
     /// The `limit` query parameter.
@@ -530,7 +412,7 @@ pub struct ListProjectsParams {
     /// The `offset` query parameter.
     pub offset: Option<i64>,
     /// Additional fields to return
-    pub fields: Option<Vec<ListProjectsFieldsItem>>,
+    pub fields: Option<Vec<GetCatalogFieldsItem>>,
 }
 
 /// The 200 response of `listProjects`.
@@ -564,76 +446,11 @@ pub struct PublishProjectCatalogBody {
     pub catalog_scope: Option<String>,
 }
 
-/// Values of the `sort` parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ListOrganizationProjectsSort {
-    /// `modified_asc`
-    ModifiedAsc,
-    /// `modified_desc`
-    ModifiedDesc,
-    /// `name_asc`
-    NameAsc,
-    /// `name_desc`
-    NameDesc,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl ListOrganizationProjectsSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ModifiedAsc => "modified_asc",
-            Self::ModifiedDesc => "modified_desc",
-            Self::NameAsc => "name_asc",
-            Self::NameDesc => "name_desc",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value as sent on the wire.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "modified_asc" => Self::ModifiedAsc,
-            "modified_desc" => Self::ModifiedDesc,
-            "name_asc" => Self::NameAsc,
-            "name_desc" => Self::NameDesc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ListOrganizationProjectsSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListOrganizationProjectsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::open_enum::deserialize(deserializer, Self::from_wire)
-    }
-}
-
-impl std::fmt::Display for ListOrganizationProjectsSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl rt::ParamValue for ListOrganizationProjectsSort {
-    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
-        Some(self.as_str().into())
-    }
-}
-
 /// Optional parameters of [`Client::list_organization_projects`](crate::Client::list_organization_projects).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOrganizationProjectsParams {
     /// The `sort` query parameter.
-    pub sort: Option<ListOrganizationProjectsSort>,
+    pub sort: Option<Sort>,
     /// The `search` query parameter.
     pub search: Option<String>,
     /// The `offset` query parameter.

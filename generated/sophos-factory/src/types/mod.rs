@@ -25,6 +25,10 @@ mod job;
 
 pub use job::*;
 
+mod managers_fields;
+
+pub use managers_fields::*;
+
 mod notification_channel;
 
 pub use notification_channel::*;
@@ -45,6 +49,10 @@ mod pipeline_revision;
 
 pub use pipeline_revision::*;
 
+mod pipeline_revision_pipeline_revisions_fields;
+
+pub use pipeline_revision_pipeline_revisions_fields::*;
+
 mod project;
 
 pub use project::*;
@@ -52,6 +60,14 @@ pub use project::*;
 mod project_invite;
 
 pub use project_invite::*;
+
+mod revision_id;
+
+pub use revision_id::*;
+
+mod role;
+
+pub use role::*;
 
 mod run;
 
@@ -97,6 +113,10 @@ mod runner_manager_runner_options;
 
 pub use runner_manager_runner_options::*;
 
+mod sort;
+
+pub use sort::*;
+
 mod token;
 
 pub use token::*;
@@ -112,6 +132,10 @@ pub use user_activity::*;
 mod user_group;
 
 pub use user_group::*;
+
+mod verbosity;
+
+pub use verbosity::*;
 
 pub use crate::operations::agents::*;
 
