@@ -25,6 +25,7 @@ mod oauth2;
 mod pagination;
 mod patch;
 mod rate_limit;
+mod redact;
 mod request;
 mod response;
 mod retry;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result, excerpt};
 use crate::error_body::{GenericErrorBody, parse_error_body};
+use crate::redact::Redaction;
 use crate::retry::{Decision, Failure, RetryPolicy};
 use crate::secret::Secret;
 
@@ -175,22 +176,35 @@ impl TokenCache {
     }
 
     fn parse(&self, status: StatusCode, bytes: &[u8]) -> Result<CachedToken> {
-        let parsed: TokenResponse = serde_json::from_slice(bytes).map_err(|error| {
-            self.error(Some(status), format!("the response is not a token ({error}): {}", excerpt(bytes)))
-        })?;
+        let parsed: TokenResponse = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+            .map_err(|error| {
+                let redaction = Redaction::of_body(bytes);
+                let field = match error.path().to_string() {
+                    path if path == "." => String::new(),
+                    path => format!("`{path}`: "),
+                };
+                let message = format!(
+                    "the response is not a token ({field}{}); body: {}",
+                    error.inner(),
+                    excerpt(redaction.text().as_bytes())
+                );
+                self.error(Some(status), redaction.scrub(&message))
+            })?;
         let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
         // A lifetime shorter than the margin is renewed halfway instead.
         let usable = lifetime.checked_sub(self.credentials.refresh_margin).unwrap_or(lifetime / 2);
         Ok(CachedToken { token: Secret::new(parsed.access_token), renew_at: Instant::now() + usable })
     }
 
+    /// The identity service's error, with any credential in its body redacted.
     fn status_error(&self, status: StatusCode, bytes: &[u8]) -> Error {
+        let redaction = Redaction::of_body(bytes);
         let summary = parse_error_body::<GenericErrorBody>(bytes).and_then(|body| body.summary());
         let message = match summary {
             Some(summary) => format!("HTTP {status}: {summary}"),
-            None => format!("HTTP {status}; body: {}", excerpt(bytes)),
+            None => format!("HTTP {status}; body: {}", excerpt(redaction.text().as_bytes())),
         };
-        self.error(Some(status), message)
+        self.error(Some(status), redaction.scrub(&message))
     }
 
     fn error(&self, status: Option<StatusCode>, message: String) -> Error {

@@ -179,3 +179,58 @@ async fn the_token_is_cached_between_requests() {
     assert!(calls.iter().all(Result::is_ok));
     assert_eq!(issued.get(), 1);
 }
+
+const LEAKED_TOKEN: &str = "SECRET-TOKEN-123";
+
+/// A client whose identity service answers every token request with `answer`.
+async fn client_with_token_answer(answer: ResponseTemplate) -> (MockServer, secgen_runtime::ApiClient) {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth2/token")).respond_with(answer).mount(&server).await;
+    let client = client(&server.uri(), Auth::client_credentials(credentials(&server)));
+    (server, client)
+}
+
+fn assert_no_token(error: &Error) {
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains(LEAKED_TOKEN), "the token leaked into: {text}");
+        assert!(!text.contains(CLIENT_SECRET), "the client secret leaked into: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_response_that_does_not_parse_says_why_without_quoting_the_token() {
+    let body = format!(r#"{{"access_token":"{LEAKED_TOKEN}","expires_in":"soon"}}"#);
+    let (_server, client) =
+        client_with_token_answer(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let error = client.send(Request::new(Method::GET, "whoami", "/whoami")).await.unwrap_err();
+    assert_no_token(&error);
+    let text = error.to_string();
+    assert!(text.contains("expires_in"), "names the field that did not parse: {text}");
+    assert!(text.contains(r#""access_token":"***""#), "quotes the body, redacted: {text}");
+}
+
+#[tokio::test]
+async fn a_failed_token_response_is_quoted_with_its_secrets_redacted() {
+    let bodies = [
+        (
+            format!(
+                r#"{{"status":"rejected","access_token":"{LEAKED_TOKEN}","Refresh_Token":{{"value":"{LEAKED_TOKEN}"}}}}"#
+            ),
+            "application/json",
+        ),
+        (format!(r#"{{"status":"rejected","access_token": "{LEAKED_TOKEN}", "#), "application/json"),
+        (
+            format!("status=rejected&access_token={LEAKED_TOKEN}&client_secret={CLIENT_SECRET}"),
+            "application/x-www-form-urlencoded",
+        ),
+        (format!("<html>token: {LEAKED_TOKEN} was rejected</html>"), "text/html"),
+    ];
+    for (body, content_type) in bodies {
+        let (_server, client) =
+            client_with_token_answer(ResponseTemplate::new(400).set_body_raw(body.clone(), content_type)).await;
+        let error = client.send(Request::new(Method::GET, "whoami", "/whoami")).await.unwrap_err();
+        assert_no_token(&error);
+        let text = error.to_string();
+        assert!(text.contains("HTTP 400") && text.contains("rejected"), "says what was wrong for {body}: {text}");
+    }
+}
