@@ -446,21 +446,18 @@ impl ApiClient {
                         attempt -= 1;
                         continue;
                     }
-                    match self.inner.retry.decide(
-                        &request.method,
-                        Failure::Status(received.status, &received.headers),
-                        attempt,
-                        waited,
-                    ) {
-                        Decision::RetryAfter(wait) => wait,
-                        Decision::GiveUp => {
+                    let failure = Failure::Status(received.status, &received.headers);
+                    match self.inner.retry.judge(&request.method, failure, attempt, waited) {
+                        (Decision::RetryAfter(wait), _) => wait,
+                        (Decision::GiveUp, over_budget) => {
                             let error = ApiError::new(
                                 operation,
                                 received.status,
                                 received.headers,
                                 received.body,
                                 self.inner.api.parse_error_body,
-                            );
+                            )
+                            .with_retry_stopped(over_budget.map(|reason| reason.to_string()));
                             return Err(Error::Api(Box::new(error)));
                         }
                     }

@@ -174,6 +174,7 @@ pub struct ApiError {
     headers: HeaderMap,
     body: Bytes,
     vendor: Option<Box<dyn ErrorBody>>,
+    retry_stopped: Option<String>,
 }
 
 impl ApiError {
@@ -185,7 +186,13 @@ impl ApiError {
         parse_error_body: ErrorBodyParser,
     ) -> Self {
         let vendor = parse_error_body(&body);
-        Self { operation, status, headers, body, vendor }
+        Self { operation, status, headers, body, vendor, retry_stopped: None }
+    }
+
+    /// Records why the retry policy stopped early (a server wait past the budget).
+    pub(crate) fn with_retry_stopped(mut self, reason: Option<String>) -> Self {
+        self.retry_stopped = reason;
+        self
     }
 
     /// The operation (operationId) that failed.
@@ -240,6 +247,13 @@ impl ApiError {
     pub fn rate_limit(&self) -> Option<crate::RateLimit> {
         crate::RateLimit::from_headers(&self.headers)
     }
+
+    /// Why the client stopped retrying before its attempts ran out, when the
+    /// server asked for a wait beyond the retry budget (for example "the server
+    /// asked to wait 2635 s, beyond the retry budget of 120 s").
+    pub fn retry_stopped(&self) -> Option<&str> {
+        self.retry_stopped.as_deref()
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -250,6 +264,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
+        }
+        if let Some(reason) = &self.retry_stopped {
+            write!(f, "; not retried: {reason}")?;
         }
         write!(f, "; body: {}", self.excerpt())
     }
@@ -263,6 +280,7 @@ impl fmt::Debug for ApiError {
             .field("status", &self.status)
             .field("request_id", &self.request_id())
             .field("vendor", &self.vendor)
+            .field("retry_stopped", &self.retry_stopped)
             .field("body", &self.excerpt())
             .finish()
     }

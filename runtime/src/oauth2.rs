@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result, excerpt};
 use crate::error_body::{GenericErrorBody, parse_error_body};
 use crate::redact::Redaction;
-use crate::retry::{Decision, Failure, RetryPolicy};
+use crate::retry::{Decision, Failure, OverBudget, RetryPolicy};
 use crate::secret::Secret;
 
 /// The client credentials grant (RFC 6749 §4.4): a client id and secret traded at
@@ -159,9 +159,9 @@ impl TokenCache {
                         return self.parse(status, &bytes);
                     }
                     // Token requests are safe to repeat: treat them like a GET.
-                    match retry.decide(&reqwest::Method::GET, Failure::Status(status, &headers), attempt, waited) {
-                        Decision::RetryAfter(wait) => wait,
-                        Decision::GiveUp => return Err(self.status_error(status, &bytes)),
+                    match retry.judge(&reqwest::Method::GET, Failure::Status(status, &headers), attempt, waited) {
+                        (Decision::RetryAfter(wait), _) => wait,
+                        (Decision::GiveUp, over_budget) => return Err(self.status_error(status, &bytes, over_budget)),
                     }
                 }
                 Err(error) => match retry.decide(&reqwest::Method::GET, Failure::Transport, attempt, waited) {
@@ -197,12 +197,13 @@ impl TokenCache {
     }
 
     /// The identity service's error, with any credential in its body redacted.
-    fn status_error(&self, status: StatusCode, bytes: &[u8]) -> Error {
+    fn status_error(&self, status: StatusCode, bytes: &[u8], over_budget: Option<OverBudget>) -> Error {
         let redaction = Redaction::of_body(bytes);
         let summary = parse_error_body::<GenericErrorBody>(bytes).and_then(|body| body.summary());
+        let not_retried = over_budget.map(|reason| format!("; not retried: {reason}")).unwrap_or_default();
         let message = match summary {
-            Some(summary) => format!("HTTP {status}: {summary}"),
-            None => format!("HTTP {status}; body: {}", excerpt(redaction.text().as_bytes())),
+            Some(summary) => format!("HTTP {status}: {summary}{not_retried}"),
+            None => format!("HTTP {status}{not_retried}; body: {}", excerpt(redaction.text().as_bytes())),
         };
         self.error(Some(status), redaction.scrub(&message))
     }

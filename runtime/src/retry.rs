@@ -1,5 +1,6 @@
 //! Retries: which failures to try again, how long to wait, and when to stop.
 
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -14,10 +15,14 @@ use crate::rate_limit;
 ///   `X-Rate-Limit-Reset`, seconds until reset) when it sends one.
 /// - Idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are also retried on
 ///   connection failures, timeouts, a connection lost mid-body, and 500, 502, 503
-///   and 504 (503 honours `Retry-After` too). POST and PATCH are retried only on 429.
+///   and 504. A 503 honours `Retry-After` but not the rate-limit reset header,
+///   which some servers send on every response and which says when the request
+///   quota renews, not when the outage ends. POST and PATCH are retried only on 429.
 /// - Otherwise the wait is exponential backoff with full jitter.
 /// - It stops after `max_attempts` sends, or when the next wait would take the
-///   total time spent waiting past `max_total_wait`.
+///   total time spent waiting past `max_total_wait`. When that wait is one the
+///   server asked for, the error says so
+///   ([`ApiError::retry_stopped`](crate::ApiError::retry_stopped)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -109,16 +114,31 @@ impl RetryPolicy {
     /// Decides after attempt number `attempt` (1-based) failed, with `waited`
     /// already spent waiting.
     pub fn decide(&self, method: &Method, failure: Failure<'_>, attempt: u32, waited: Duration) -> Decision {
+        self.judge(method, failure, attempt, waited).0
+    }
+
+    /// [`decide`](Self::decide), and why it gave up when the server asked for a
+    /// wait past the budget (the caller is told: the server's wait is news).
+    pub(crate) fn judge(
+        &self,
+        method: &Method,
+        failure: Failure<'_>,
+        attempt: u32,
+        waited: Duration,
+    ) -> (Decision, Option<OverBudget>) {
         if attempt >= self.max_attempts || !Self::is_retryable(method, failure) {
-            return Decision::GiveUp;
+            return (Decision::GiveUp, None);
         }
-        let wait = match failure {
-            Failure::Status(status, headers) if matches!(status.as_u16(), 429 | 503) => {
-                server_wait(headers).unwrap_or_else(|| self.jittered_backoff(attempt))
-            }
-            _ => self.jittered_backoff(attempt),
+        let asked = match failure {
+            Failure::Status(status, headers) => server_wait(status, headers),
+            Failure::Transport => None,
         };
-        if waited + wait > self.max_total_wait { Decision::GiveUp } else { Decision::RetryAfter(wait) }
+        let wait = asked.unwrap_or_else(|| self.jittered_backoff(attempt));
+        if waited + wait <= self.max_total_wait {
+            return (Decision::RetryAfter(wait), None);
+        }
+        let over_budget = asked.map(|asked| OverBudget { asked, budget: self.max_total_wait, waited });
+        (Decision::GiveUp, over_budget)
     }
 
     /// Full jitter: a random wait between zero and the exponential bound.
@@ -129,10 +149,47 @@ impl RetryPolicy {
     }
 }
 
-/// The wait a server asked for: `Retry-After` (seconds or HTTP date), else the
-/// rate-limit reset header.
-pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
-    retry_after(headers).or_else(|| rate_limit::reset(headers))
+/// A server asked to wait longer than the retry budget has left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OverBudget {
+    asked: Duration,
+    budget: Duration,
+    waited: Duration,
+}
+
+impl fmt::Display for OverBudget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the server asked to wait {}, beyond the retry budget of {}",
+            seconds(self.asked),
+            seconds(self.budget)
+        )?;
+        if !self.waited.is_zero() {
+            write!(f, " ({} of it already spent)", seconds(self.waited))?;
+        }
+        Ok(())
+    }
+}
+
+/// Whole seconds as `12 s`, anything finer as `0.2 s`.
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_nanos() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+/// The wait a server asked for with this status: on a 429, `Retry-After`
+/// (seconds or HTTP date), else the rate-limit reset header; on a 503,
+/// `Retry-After` only.
+fn server_wait(status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => retry_after(headers).or_else(|| rate_limit::reset(headers)),
+        StatusCode::SERVICE_UNAVAILABLE => retry_after(headers),
+        _ => None,
+    }
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -179,7 +236,9 @@ mod tests {
             policy.decide(&Method::POST, Failure::Status(StatusCode::TOO_MANY_REQUESTS, &reset), 1, Duration::ZERO);
         assert_eq!(decision, Decision::RetryAfter(Duration::from_secs(3)));
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let Some(wait) = server_wait(&headers(&[("retry-after", &date)])) else { panic!("date not read") };
+        let Some(wait) = server_wait(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("retry-after", &date)])) else {
+            panic!("date not read")
+        };
         assert!(wait > Duration::from_secs(28) && wait <= Duration::from_secs(30), "{wait:?}");
     }
 
@@ -199,6 +258,24 @@ mod tests {
         assert_eq!(
             RetryPolicy::disabled().decide(&Method::GET, Failure::Transport, 1, Duration::ZERO),
             Decision::GiveUp
+        );
+    }
+
+    #[test]
+    fn the_rate_limit_reset_is_a_wait_for_429_only() {
+        let policy = RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(1));
+        let reset = headers(&[("x-ratelimit-reset", "2635")]);
+        let unavailable = Failure::Status(StatusCode::SERVICE_UNAVAILABLE, &reset);
+        let Decision::RetryAfter(wait) = policy.decide(&Method::GET, unavailable, 1, Duration::ZERO) else {
+            panic!("a 503 is retried after backoff")
+        };
+        assert!(wait <= Duration::from_millis(1), "{wait:?}");
+        let limited = Failure::Status(StatusCode::TOO_MANY_REQUESTS, &reset);
+        let (decision, over_budget) = policy.judge(&Method::GET, limited, 1, Duration::from_secs(5));
+        assert_eq!(decision, Decision::GiveUp);
+        assert_eq!(
+            over_budget.map(|reason| reason.to_string()).as_deref(),
+            Some("the server asked to wait 2635 s, beyond the retry budget of 120 s (5 s of it already spent)")
         );
     }
 

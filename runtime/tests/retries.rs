@@ -172,3 +172,36 @@ async fn a_slow_server_hits_the_timeout() {
     );
     assert_eq!(requests_to(&server).await, 3, "a timed-out GET is retried like any transient failure");
 }
+
+#[tokio::test]
+async fn a_503_is_retried_although_the_rate_limit_window_resets_in_an_hour() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Sequence::new(|n| match n {
+            0 => ResponseTemplate::new(503).insert_header("x-ratelimit-reset", "2635"),
+            _ => {
+                ResponseTemplate::new(200).insert_header("x-ratelimit-reset", "2635").set_body_json(json!({"ok": true}))
+            }
+        }))
+        .mount(&server)
+        .await;
+    let response = client(&server.uri(), Auth::none()).send(get("/thing")).await.unwrap().json::<Value>().unwrap();
+    assert_eq!(response.body(), &json!({"ok": true}));
+    assert_eq!(requests_to(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_server_wait_beyond_the_budget_is_given_as_the_reason_to_stop() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("x-ratelimit-reset", "2635"))
+        .mount(&server)
+        .await;
+    let error = client(&server.uri(), Auth::none()).send(get("/thing")).await.unwrap_err();
+    assert_eq!(requests_to(&server).await, 1, "waiting 2635 s is past the budget");
+    let text = error.to_string();
+    assert!(text.contains("HTTP 429"), "{text}");
+    assert!(text.contains("the server asked to wait 2635 s, beyond the retry budget of 120 s"), "{text}");
+    let stopped = error.api_error().and_then(|api| api.retry_stopped());
+    assert!(stopped.is_some_and(|reason| reason.contains("2635 s")), "{stopped:?}");
+}
