@@ -199,7 +199,10 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Uses a `reqwest` client you configured (proxies, certificates); the connect
-    /// timeout is then yours to set on it.
+    /// timeout and the redirect policy are then yours to set on it. The client
+    /// this builder creates follows redirects only on the API's origin; give yours
+    /// [`same_origin_redirects`] to do the same (reqwest's default policy follows
+    /// redirects to any origin, dropping the `Authorization` header on the way).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -291,6 +294,7 @@ impl<C> ClientBuilder<C> {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(|error| Error::Config(format!("HTTP client: {error}")))?,
         };
@@ -308,6 +312,45 @@ impl<C> ClientBuilder<C> {
         Ok(ApiClient { inner: Arc::new(inner) })
     }
 }
+
+/// The redirect policy of the clients [`ClientBuilder`] creates: redirects on the
+/// origin of the request are followed (at most 10), a redirect to any other origin
+/// ends the request with [`Error::Redirect`], so neither credentials nor the
+/// caller's trust in the response cross origins.
+///
+/// For a `reqwest` client of your own given to [`ClientBuilder::http_client`]:
+///
+/// ```
+/// let http = secgen_runtime::reqwest::Client::builder()
+///     .redirect(secgen_runtime::same_origin_redirects())
+///     .build()?;
+/// # Ok::<(), secgen_runtime::reqwest::Error>(())
+/// ```
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first_origin = attempt.previous().first().map(Url::origin);
+        let target = attempt.url().origin();
+        if first_origin.as_ref() == Some(&target) {
+            reqwest::redirect::Policy::default().redirect(attempt)
+        } else {
+            attempt.error(CrossOriginRedirect { target: target.ascii_serialization() })
+        }
+    })
+}
+
+/// The redirect policy's reason for stopping, found again in the `reqwest` error.
+#[derive(Debug)]
+struct CrossOriginRedirect {
+    target: String,
+}
+
+impl fmt::Display for CrossOriginRedirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "refused a redirect to another origin, {}", self.target)
+    }
+}
+
+impl std::error::Error for CrossOriginRedirect {}
 
 /// A configured client: base URL, credentials, retry policy, hooks and HTTP
 /// connection pool.
@@ -343,11 +386,48 @@ impl fmt::Debug for ApiClient {
     }
 }
 
-/// What one attempt got back: a complete response, or a transport failure.
+/// What one attempt got back: a complete response.
 struct Received {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+}
+
+/// Why one attempt got no complete response.
+enum AttemptFailure {
+    /// The connection failed or timed out (worth retrying for idempotent methods).
+    Transport(reqwest::Error),
+    /// The server redirected to another origin (never retried).
+    CrossOriginRedirect { target: String },
+}
+
+impl AttemptFailure {
+    fn from_reqwest(error: reqwest::Error) -> Self {
+        match cross_origin_target(&error) {
+            Some(target) => AttemptFailure::CrossOriginRedirect { target },
+            None => AttemptFailure::Transport(error),
+        }
+    }
+
+    /// What hooks are told.
+    fn message(&self) -> String {
+        match self {
+            AttemptFailure::Transport(error) => error.to_string(),
+            AttemptFailure::CrossOriginRedirect { target } => format!("refused a redirect to another origin, {target}"),
+        }
+    }
+}
+
+/// The origin a refused redirect pointed at, if that is why `error` happened.
+pub(crate) fn cross_origin_target(error: &reqwest::Error) -> Option<String> {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(refused) = cause.downcast_ref::<CrossOriginRedirect>() {
+            return Some(refused.target.clone());
+        }
+        source = cause.source();
+    }
+    None
 }
 
 impl ApiClient {
@@ -462,10 +542,15 @@ impl ApiClient {
                         }
                     }
                 }
-                Err(error) => match self.inner.retry.decide(&request.method, Failure::Transport, attempt, waited) {
-                    Decision::RetryAfter(wait) => wait,
-                    Decision::GiveUp => return Err(self.transport_error(operation, error)),
-                },
+                Err(AttemptFailure::CrossOriginRedirect { target }) => {
+                    return Err(Error::Redirect { operation, target });
+                }
+                Err(AttemptFailure::Transport(error)) => {
+                    match self.inner.retry.decide(&request.method, Failure::Transport, attempt, waited) {
+                        Decision::RetryAfter(wait) => wait,
+                        Decision::GiveUp => return Err(self.transport_error(operation, error)),
+                    }
+                }
             };
             tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
@@ -480,7 +565,7 @@ impl ApiClient {
         url: &Url,
         authorization: Option<HeaderValue>,
         attempt: u32,
-    ) -> std::result::Result<Received, reqwest::Error> {
+    ) -> std::result::Result<Received, AttemptFailure> {
         let mut builder = self
             .inner
             .http
@@ -495,7 +580,7 @@ impl ApiClient {
         if let Some(body) = &request.body {
             builder = builder.header(CONTENT_TYPE, body.content_type.as_ref()).body(body.bytes.clone());
         }
-        let mut http_request = builder.build()?;
+        let mut http_request = builder.build().map_err(AttemptFailure::Transport)?;
         let context = HookContext {
             operation: request.operation,
             method: &request.method,
@@ -514,8 +599,8 @@ impl ApiClient {
         let failure_text;
         let outcome = match &result {
             Ok(received) => Outcome::Response { status: received.status, headers: &received.headers, elapsed },
-            Err(error) => {
-                failure_text = error.to_string();
+            Err(failure) => {
+                failure_text = failure.message();
                 Outcome::Failed { message: &failure_text, elapsed }
             }
         };
@@ -525,11 +610,11 @@ impl ApiClient {
         result
     }
 
-    async fn execute(&self, http_request: reqwest::Request) -> std::result::Result<Received, reqwest::Error> {
-        let response = self.inner.http.execute(http_request).await?;
+    async fn execute(&self, http_request: reqwest::Request) -> std::result::Result<Received, AttemptFailure> {
+        let response = self.inner.http.execute(http_request).await.map_err(AttemptFailure::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let body = response.bytes().await.map_err(AttemptFailure::Transport)?;
         Ok(Received { status, headers, body })
     }
 

@@ -90,6 +90,17 @@ pub enum Error {
         /// What went wrong, with the service's error message when it gave one.
         message: String,
     },
+    /// The server redirected to another origin. The redirect is not followed, so
+    /// credentials and the response stay with the API's origin.
+    #[error(
+        "{operation}: the server redirected to another origin, {target}; not followed, as credentials are sent only to the API's origin"
+    )]
+    Redirect {
+        /// The operation that was redirected.
+        operation: &'static str,
+        /// The origin redirected to (scheme, host and port; no path or query).
+        target: String,
+    },
     /// A paginated listing cannot go on: the server repeated a page token, link
     /// or offset, or sent a next link to another origin.
     #[error("{operation}: pagination stopped: {message}")]
@@ -119,6 +130,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::InvalidRequest { operation, .. }
+            | Error::Redirect { operation, .. }
             | Error::Pagination { operation, .. } => Some(operation),
             Error::Api(error) => Some(error.operation),
             Error::Config(_) | Error::Token { .. } => None,
@@ -153,7 +165,11 @@ impl Error {
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Api(error) => is_retryable_status(error.status),
             Error::Token { status, .. } => status.is_none_or(is_retryable_status),
-            Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Config(_) | Error::Pagination { .. } => false,
+            Error::Decode { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Config(_)
+            | Error::Redirect { .. }
+            | Error::Pagination { .. } => false,
         }
     }
 

@@ -35,7 +35,7 @@ pub mod open_enum;
 pub mod union;
 
 pub use auth::Auth;
-pub use client::{ApiClient, ApiInfo, BaseUrl, ClientBuilder};
+pub use client::{ApiClient, ApiInfo, BaseUrl, ClientBuilder, same_origin_redirects};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use envelope::Envelope;
 pub use error::{ApiError, Error, Result};

@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 
+use crate::client::cross_origin_target;
 use crate::error::{Error, Result, excerpt};
 use crate::error_body::{GenericErrorBody, parse_error_body};
 use crate::redact::Redaction;
@@ -164,10 +165,16 @@ impl TokenCache {
                         (Decision::GiveUp, over_budget) => return Err(self.status_error(status, &bytes, over_budget)),
                     }
                 }
-                Err(error) => match retry.decide(&reqwest::Method::GET, Failure::Transport, attempt, waited) {
-                    Decision::RetryAfter(wait) => wait,
-                    Decision::GiveUp => return Err(self.error(None, error.to_string())),
-                },
+                Err(error) => {
+                    if let Some(target) = cross_origin_target(&error) {
+                        let message = format!("redirected to another origin, {target}; not followed");
+                        return Err(self.error(None, message));
+                    }
+                    match retry.decide(&reqwest::Method::GET, Failure::Transport, attempt, waited) {
+                        Decision::RetryAfter(wait) => wait,
+                        Decision::GiveUp => return Err(self.error(None, error.to_string())),
+                    }
+                }
             };
             tokio::time::sleep(failure).await;
             waited += failure;
