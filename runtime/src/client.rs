@@ -397,6 +397,8 @@ struct Received {
 enum AttemptFailure {
     /// The connection failed or timed out (worth retrying for idempotent methods).
     Transport(reqwest::Error),
+    /// The body ended early (retried like a transport failure).
+    CutShort(CutShort),
     /// The server redirected to another origin (never retried).
     CrossOriginRedirect { target: String },
 }
@@ -413,7 +415,35 @@ impl AttemptFailure {
     fn message(&self) -> String {
         match self {
             AttemptFailure::Transport(error) => error.to_string(),
+            AttemptFailure::CutShort(cut) => cut.to_string(),
             AttemptFailure::CrossOriginRedirect { target } => format!("refused a redirect to another origin, {target}"),
+        }
+    }
+}
+
+/// A response body that stopped before it was complete.
+pub(crate) struct CutShort {
+    received: u64,
+    expected: Option<u64>,
+    source: reqwest::Error,
+}
+
+impl fmt::Display for CutShort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::error::cut_short_message(self.received, self.expected))
+    }
+}
+
+/// Reads a whole body chunk by chunk, counting what arrived in case it stops early.
+pub(crate) async fn read_body(mut response: reqwest::Response) -> std::result::Result<Bytes, CutShort> {
+    // Known only when the body is not decompressed on the way.
+    let expected = response.content_length();
+    let mut body = bytes::BytesMut::with_capacity(expected.unwrap_or(0).min(1 << 20) as usize);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => return Ok(body.freeze()),
+            Err(source) => return Err(CutShort { received: body.len() as u64, expected, source }),
         }
     }
 }
@@ -545,12 +575,10 @@ impl ApiClient {
                 Err(AttemptFailure::CrossOriginRedirect { target }) => {
                     return Err(Error::Redirect { operation, target });
                 }
-                Err(AttemptFailure::Transport(error)) => {
-                    match self.inner.retry.decide(&request.method, Failure::Transport, attempt, waited) {
-                        Decision::RetryAfter(wait) => wait,
-                        Decision::GiveUp => return Err(self.transport_error(operation, error)),
-                    }
-                }
+                Err(failure) => match self.inner.retry.decide(&request.method, Failure::Transport, attempt, waited) {
+                    Decision::RetryAfter(wait) => wait,
+                    Decision::GiveUp => return Err(self.failure_error(operation, failure)),
+                },
             };
             tracing::debug!(operation, attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
@@ -614,7 +642,10 @@ impl ApiClient {
         let response = self.inner.http.execute(http_request).await.map_err(AttemptFailure::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(AttemptFailure::Transport)?;
+        let body = read_body(response).await.map_err(|cut| {
+            // A body too slow to arrive is a timeout, not a cut.
+            if cut.source.is_timeout() { AttemptFailure::Transport(cut.source) } else { AttemptFailure::CutShort(cut) }
+        })?;
         Ok(Received { status, headers, body })
     }
 
@@ -638,6 +669,16 @@ impl ApiClient {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(key, value)| (key.as_ref(), value.as_str())));
         }
         Ok(url)
+    }
+
+    fn failure_error(&self, operation: &'static str, failure: AttemptFailure) -> Error {
+        match failure {
+            AttemptFailure::Transport(source) => self.transport_error(operation, source),
+            AttemptFailure::CutShort(CutShort { received, expected, source }) => {
+                Error::BodyCutShort { operation, received, expected, source }
+            }
+            AttemptFailure::CrossOriginRedirect { target } => Error::Redirect { operation, target },
+        }
     }
 
     fn transport_error(&self, operation: &'static str, source: reqwest::Error) -> Error {

@@ -45,6 +45,20 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The connection ended before the response body was complete: a transport
+    /// failure, retried like one for idempotent methods.
+    #[error("{operation}: {}", cut_short_message(*.received, *.expected))]
+    BodyCutShort {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The body bytes that arrived.
+        received: u64,
+        /// The body length the server announced (`Content-Length`), when known.
+        expected: Option<u64>,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
     /// No complete response arrived within the configured timeout.
     #[error("{operation}: no response within {timeout:?}")]
     Timeout {
@@ -127,6 +141,7 @@ impl Error {
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Transport { operation, .. }
+            | Error::BodyCutShort { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::InvalidRequest { operation, .. }
@@ -162,7 +177,7 @@ impl Error {
     /// allows; this is for callers who schedule their own retries.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Timeout { .. } | Error::Transport { .. } | Error::BodyCutShort { .. } => true,
             Error::Api(error) => is_retryable_status(error.status),
             Error::Token { status, .. } => status.is_none_or(is_retryable_status),
             Error::Decode { .. }
@@ -175,6 +190,14 @@ impl Error {
 
     pub(crate) fn decode(operation: &'static str, status: StatusCode, message: String, body: &[u8]) -> Self {
         Error::Decode { operation, status, message, excerpt: excerpt(body) }
+    }
+}
+
+/// "the response body was cut short after 100 of 1000 bytes".
+pub(crate) fn cut_short_message(received: u64, expected: Option<u64>) -> String {
+    match expected {
+        Some(expected) => format!("the response body was cut short after {received} of {expected} bytes"),
+        None => format!("the response body was cut short after {received} bytes"),
     }
 }
 

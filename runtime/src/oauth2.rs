@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 
-use crate::client::cross_origin_target;
+use crate::client::{cross_origin_target, read_body};
 use crate::error::{Error, Result, excerpt};
 use crate::error_body::{GenericErrorBody, parse_error_body};
 use crate::redact::Redaction;
@@ -151,18 +151,23 @@ impl TokenCache {
                 .body(body.clone())
                 .send()
                 .await;
+            // Token requests are safe to repeat: they are retried like a GET.
             let failure = match sent {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let bytes = response.bytes().await.map_err(|error| self.error(Some(status), error.to_string()))?;
-                    if status.is_success() {
-                        return self.parse(status, &bytes);
-                    }
-                    // Token requests are safe to repeat: treat them like a GET.
-                    match retry.judge(&reqwest::Method::GET, Failure::Status(status, &headers), attempt, waited) {
-                        (Decision::RetryAfter(wait), _) => wait,
-                        (Decision::GiveUp, over_budget) => return Err(self.status_error(status, &bytes, over_budget)),
+                    match read_body(response).await {
+                        Ok(bytes) if status.is_success() => return self.parse(status, &bytes),
+                        Ok(bytes) => {
+                            match retry.judge(&reqwest::Method::GET, Failure::Status(status, &headers), attempt, waited)
+                            {
+                                (Decision::RetryAfter(wait), _) => wait,
+                                (Decision::GiveUp, over_budget) => {
+                                    return Err(self.status_error(status, &bytes, over_budget));
+                                }
+                            }
+                        }
+                        Err(cut) => self.transport_retry(retry, attempt, waited, Some(status), cut.to_string())?,
                     }
                 }
                 Err(error) => {
@@ -170,16 +175,28 @@ impl TokenCache {
                         let message = format!("redirected to another origin, {target}; not followed");
                         return Err(self.error(None, message));
                     }
-                    match retry.decide(&reqwest::Method::GET, Failure::Transport, attempt, waited) {
-                        Decision::RetryAfter(wait) => wait,
-                        Decision::GiveUp => return Err(self.error(None, error.to_string())),
-                    }
+                    self.transport_retry(retry, attempt, waited, None, error.to_string())?
                 }
             };
             tokio::time::sleep(failure).await;
             waited += failure;
         }
         unreachable!("the loop returns")
+    }
+
+    /// The wait before retrying a failed connection, or the error if retries are over.
+    fn transport_retry(
+        &self,
+        retry: &RetryPolicy,
+        attempt: u32,
+        waited: Duration,
+        status: Option<StatusCode>,
+        message: String,
+    ) -> Result<Duration> {
+        match retry.decide(&reqwest::Method::GET, Failure::Transport, attempt, waited) {
+            Decision::RetryAfter(wait) => Ok(wait),
+            Decision::GiveUp => Err(self.error(status, message)),
+        }
     }
 
     fn parse(&self, status: StatusCode, bytes: &[u8]) -> Result<CachedToken> {

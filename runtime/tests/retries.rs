@@ -139,7 +139,7 @@ async fn a_connection_reset_mid_body_is_retried_for_idempotent_requests() {
     let (address, _) = server_that_resets_the_first_connection(r#"{"id":"x"}"#).await;
     let error =
         client(&address, Auth::none()).send(Request::new(Method::POST, "createThing", "/things")).await.unwrap_err();
-    assert!(matches!(error, Error::Transport { operation: "createThing", .. }), "POST is not retried: {error:?}");
+    assert!(matches!(error, Error::BodyCutShort { operation: "createThing", .. }), "POST is not retried: {error:?}");
 }
 
 #[tokio::test]
@@ -204,4 +204,34 @@ async fn a_server_wait_beyond_the_budget_is_given_as_the_reason_to_stop() {
     assert!(text.contains("the server asked to wait 2635 s, beyond the retry budget of 120 s"), "{text}");
     let stopped = error.api_error().and_then(|api| api.retry_stopped());
     assert!(stopped.is_some_and(|reason| reason.contains("2635 s")), "{stopped:?}");
+}
+
+/// A raw HTTP server that announces `Content-Length: 1000`, sends 100 bytes and closes.
+async fn server_that_cuts_every_body_at_100_of_1000_bytes() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0_u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&[b' '; 100]).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    address
+}
+
+#[tokio::test]
+async fn a_body_cut_short_says_so_with_the_bytes_received_and_announced() {
+    let address = server_that_cuts_every_body_at_100_of_1000_bytes().await;
+    let client = builder(&address, Auth::none()).retry(RetryPolicy::disabled()).build().unwrap();
+    let error = client.send(get("/thing")).await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("getThing: "), "{text}");
+    assert!(text.contains("cut short after 100 of 1000 bytes"), "{text}");
+    assert!(error.is_retryable(), "a cut body is a transport failure");
 }
