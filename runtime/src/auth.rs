@@ -60,6 +60,11 @@ impl Auth {
         Auth(Scheme::ClientCredentials(Arc::new(TokenCache::new(credentials))))
     }
 
+    /// Whether no credentials are sent.
+    pub(crate) fn is_none(&self) -> bool {
+        matches!(self.0, Scheme::None)
+    }
+
     /// Whether a 401 may be cured by fetching a new token.
     pub(crate) fn is_renewable(&self) -> bool {
         matches!(self.0, Scheme::ClientCredentials(_))

@@ -12,6 +12,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::auth::Auth;
+use crate::base_url::BaseUrl;
 use crate::error::{ApiError, Error, Result};
 use crate::error_body::{ErrorBody, ErrorBodyParser, GenericErrorBody, parse_error_body};
 use crate::hooks::{Hook, HookContext, Outcome};
@@ -74,53 +75,6 @@ impl ApiInfo {
     pub const fn require_https(mut self) -> Self {
         self.require_https = true;
         self
-    }
-}
-
-/// Where the API lives: a URL such as `https://api.example.com/v1`, or a vendor
-/// region (which converts into one).
-///
-/// Validation happens in [`ClientBuilder::build`], so a bad URL is an error there,
-/// not a panic here.
-#[derive(Debug, Clone)]
-pub struct BaseUrl(std::result::Result<Url, String>);
-
-impl BaseUrl {
-    pub(crate) fn from_text(text: impl AsRef<str>) -> Self {
-        let text = text.as_ref();
-        BaseUrl(Url::parse(text).map_err(|error| format!("base URL `{text}`: {error}")).and_then(validate_base_url))
-    }
-
-    fn into_url(self) -> Result<Url> {
-        self.0.map_err(Error::Config)
-    }
-}
-
-fn validate_base_url(url: Url) -> std::result::Result<Url, String> {
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(format!("base URL `{url}` must be an http(s) URL with a host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("base URL `{url}` must not have a query or fragment"));
-    }
-    Ok(url)
-}
-
-impl From<&str> for BaseUrl {
-    fn from(text: &str) -> Self {
-        BaseUrl::from_text(text)
-    }
-}
-
-impl From<String> for BaseUrl {
-    fn from(text: String) -> Self {
-        BaseUrl::from_text(text)
-    }
-}
-
-impl From<Url> for BaseUrl {
-    fn from(url: Url) -> Self {
-        BaseUrl(validate_base_url(url))
     }
 }
 
@@ -268,10 +222,10 @@ impl<C> ClientBuilder<C> {
 
     /// Builds the runtime client itself (for helpers that route before wrapping).
     pub fn build_api_client(self) -> Result<ApiClient> {
-        let base_url = match self.base_url {
-            Some(base_url) => base_url.into_url()?,
+        let located = match self.base_url {
+            Some(base_url) => base_url.into_located()?,
             None => match self.api.default_base_url {
-                Some(url) => BaseUrl::from(url).into_url()?,
+                Some(url) => BaseUrl::from(url).into_located()?,
                 None => {
                     return Err(Error::Config(format!(
                         "{} has no default base URL; set yours with `.base_url(..)`",
@@ -280,6 +234,8 @@ impl<C> ClientBuilder<C> {
                 }
             },
         };
+        let auth = located.auth(self.auth);
+        let base_url = located.url;
         if self.api.require_https && base_url.scheme() != "https" && !self.allow_http {
             return Err(Error::Config(format!(
                 "base URL `{base_url}` is not https; credentials would travel in clear text (call `.allow_http()` for local testing)"
@@ -302,7 +258,7 @@ impl<C> ClientBuilder<C> {
             api: self.api,
             base_url,
             http,
-            auth: self.auth,
+            auth,
             user_agent,
             timeout: self.timeout,
             retry: self.retry,
@@ -469,6 +425,7 @@ impl ApiClient {
     /// The same client (pool, token, policy, hooks) with another base URL and
     /// these headers added to its default headers: for APIs that route callers to
     /// a regional host with an id header (a vendor module's session does this).
+    /// Credentials in the new base URL are used only if the client has no auth.
     pub fn rebased(&self, base_url: impl Into<BaseUrl>, headers: &[(&'static str, &str)]) -> Result<ApiClient> {
         let mut default_headers = self.inner.default_headers.clone();
         for (name, value) in headers {
@@ -476,11 +433,12 @@ impl ApiClient {
                 .map_err(|_| Error::Config(format!("header `{name}` is not a valid value")))?;
             default_headers.insert(*name, value);
         }
+        let located = base_url.into().into_located()?;
         let inner = ClientInner {
             api: self.inner.api,
-            base_url: base_url.into().into_url()?,
+            auth: located.auth(self.inner.auth.clone()),
+            base_url: located.url,
             http: self.inner.http.clone(),
-            auth: self.inner.auth.clone(),
             user_agent: self.inner.user_agent.clone(),
             timeout: self.inner.timeout,
             retry: self.inner.retry.clone(),

@@ -15,6 +15,7 @@
 //! `secgen-vendors`, built on the traits here.
 
 mod auth;
+mod base_url;
 mod client;
 mod datetime;
 mod envelope;
@@ -35,7 +36,8 @@ pub mod open_enum;
 pub mod union;
 
 pub use auth::Auth;
-pub use client::{ApiClient, ApiInfo, BaseUrl, ClientBuilder, same_origin_redirects};
+pub use base_url::BaseUrl;
+pub use client::{ApiClient, ApiInfo, ClientBuilder, same_origin_redirects};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use envelope::Envelope;
 pub use error::{ApiError, Error, Result};

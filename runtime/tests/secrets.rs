@@ -80,7 +80,15 @@ async fn no_secret_appears_in_debug_errors_or_logs() {
     }
     assert_no_secret(&format!("{credentials:?}"));
 
+    // URL credentials next to explicit auth: dropped with a warning that names neither.
+    let url_with_key = server.uri().replacen("http://", &format!("http://client-id:{API_KEY}@"), 1);
+    let overridden = builder(&url_with_key, Auth::bearer(TOKEN));
+    assert_no_secret(&format!("{overridden:?}"));
+    let overridden = overridden.build().unwrap();
+    assert_no_secret(&format!("{overridden:?}"));
+
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("operation=\"forbiddenThing\"") && logs.contains("status=403"), "spans are recorded: {logs}");
+    assert!(logs.contains("the base URL has credentials"), "the dropped URL credentials are warned about: {logs}");
     assert_no_secret(&logs);
 }
