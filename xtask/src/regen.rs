@@ -85,6 +85,29 @@ pub fn plan(api: &Api) -> Result<Plan> {
     plan_from(api, &spec, previous.as_ref())
 }
 
+/// Why regen keeps the committed crate of a fetched spec it cannot have as
+/// locked: only when that crate was generated from the locked spec.
+fn keep_committed(api: &Api, reason: &str, lock: &spec_source::Lock) -> Result<()> {
+    let crate_dir = api.crate_dir();
+    let recorded = fs::read_to_string(crate_dir.join("src/lib.rs"))
+        .ok()
+        .and_then(|lib| recorded_spec_sha256(&lib).map(str::to_owned));
+    if recorded.as_deref() != Some(lock.sha256.as_str()) {
+        anyhow::bail!(
+            "{}: {reason}; and {} was not generated from the spec {} pins, so there is nothing to keep",
+            api.name,
+            workspace::display(&crate_dir),
+            workspace::display(&api.lock_path())
+        );
+    }
+    eprintln!(
+        "{}: kept {} as committed (generated from the locked spec): {reason}",
+        api.name,
+        workspace::display(&crate_dir)
+    );
+    Ok(())
+}
+
 /// The plan for `spec` after `previous` (the pure part of [`plan`]).
 pub fn plan_from(api: &Api, spec: &Spec, previous: Option<&Previous>) -> Result<Plan> {
     let mut config = api.config.clone();
@@ -133,7 +156,11 @@ fn generate_with(api: &Api, spec: &Spec, config: &secgen_codegen::ApiConfig) -> 
 /// Regenerates `api` on disk, removing files regen no longer writes.
 pub fn regen(api: &Api) -> Result<()> {
     let started = Instant::now();
-    let plan = plan(api)?;
+    let spec = match spec_source::load_for_regen(api)? {
+        spec_source::Loaded::Spec(spec) => spec,
+        spec_source::Loaded::Unavailable { reason, lock } => return keep_committed(api, &reason, &lock),
+    };
+    let plan = plan_from(api, &spec, Previous::read(&api.crate_dir())?.as_ref())?;
     for warning in &plan.warnings {
         eprintln!("warning: {warning}");
     }

@@ -52,6 +52,47 @@ impl Lock {
     }
 }
 
+/// What regen can get for an API: its spec, or why it has none right now.
+pub enum Loaded {
+    Spec(Spec),
+    /// A fetched spec that is neither cached nor reachable, or that the vendor
+    /// now serves with another hash than `spec.lock` pins.
+    Unavailable {
+        reason: String,
+        lock: Lock,
+    },
+}
+
+/// The spec of `api` for regen: like [`load`], but a fetched spec that cannot be
+/// had as locked is reported, not an error, so the committed crate can be kept.
+pub fn load_for_regen(api: &Api) -> Result<Loaded> {
+    let Source::Fetch { mirror_path, .. } = &api.source else { return load(api).map(Loaded::Spec) };
+    let cached = cache_path(api, mirror_path);
+    let Some(lock) = Lock::read(&api.lock_path())? else { return load(api).map(Loaded::Spec) };
+    if cached.exists() {
+        return load(api).map(Loaded::Spec);
+    }
+    let bytes = match download(api, None) {
+        Ok((bytes, _)) => bytes,
+        Err(error) => {
+            let reason = format!("the spec is not cached and could not be fetched ({:#})", error);
+            return Ok(Loaded::Unavailable { reason, lock });
+        }
+    };
+    let sha256 = sha256_hex(&bytes);
+    if sha256 != lock.sha256 {
+        let reason = format!(
+            "the vendor now serves a spec with sha256 {sha256}, not the one {} pins; review it with \
+             `cargo xtask fetch {name}` then `cargo xtask diff {name}`",
+            workspace::display(&api.lock_path()),
+            name = api.name
+        );
+        return Ok(Loaded::Unavailable { reason, lock });
+    }
+    store(&cached, &bytes)?;
+    load(api).map(Loaded::Spec)
+}
+
 /// The spec of `api`, fetched into the cache first if it is not there.
 pub fn load(api: &Api) -> Result<Spec> {
     match &api.source {

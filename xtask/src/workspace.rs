@@ -17,9 +17,12 @@ pub fn generated_dir() -> PathBuf {
     root().join("generated")
 }
 
-/// The git-ignored cache of fetched specs.
+/// The git-ignored cache of fetched specs (`SPEC_CACHE` overrides it).
 pub fn cache_dir() -> PathBuf {
-    root().join(".cache").join("specs")
+    match std::env::var_os("SPEC_CACHE").filter(|value| !value.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => root().join(".cache").join("specs"),
+    }
 }
 
 /// A path relative to the workspace root, for messages.
