@@ -17,7 +17,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::error_body::{ErrorBody, ErrorBodyParser, GenericErrorBody, parse_error_body};
 use crate::hooks::{Hook, HookContext, Outcome};
 use crate::pagination::{PageStyle, Pager, Paginated};
-use crate::request::Request;
+use crate::request::{Request, parse_header};
 use crate::response::RawResponse;
 use crate::retry::{Decision, Failure, RetryPolicy};
 
@@ -105,6 +105,8 @@ pub struct ClientBuilder<C = ApiClient> {
     hooks: Vec<Arc<dyn Hook>>,
     default_headers: HeaderMap,
     allow_http: bool,
+    /// The first invalid setting, reported by `build`.
+    problem: Option<String>,
     target: PhantomData<fn() -> C>,
 }
 
@@ -136,6 +138,7 @@ impl<C> ClientBuilder<C> {
             hooks: Vec::new(),
             default_headers: HeaderMap::new(),
             allow_http: false,
+            problem: None,
             target: PhantomData,
         }
     }
@@ -192,14 +195,16 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// A header sent with every request (for example a tenant id).
+    /// A header sent with every request (for example a tenant id). The name may
+    /// be in any case (it is sent lowercased); an invalid name or value makes
+    /// [`build`](Self::build) fail with [`Error::Config`].
     pub fn default_header(mut self, name: &'static str, value: impl AsRef<str>) -> Self {
-        match HeaderValue::from_str(value.as_ref()) {
-            Ok(value) => {
+        match parse_header(name, value.as_ref()) {
+            Ok((name, value)) => {
                 self.default_headers.insert(name, value);
             }
-            Err(_) => {
-                tracing::warn!(header = name, "ignoring a default header value with characters not allowed in headers")
+            Err(problem) => {
+                self.problem.get_or_insert(format!("default header: {problem}"));
             }
         }
         self
@@ -222,6 +227,9 @@ impl<C> ClientBuilder<C> {
 
     /// Builds the runtime client itself (for helpers that route before wrapping).
     pub fn build_api_client(self) -> Result<ApiClient> {
+        if let Some(problem) = self.problem {
+            return Err(Error::Config(problem));
+        }
         let located = match self.base_url {
             Some(base_url) => base_url.into_located()?,
             None => match self.api.default_base_url {
@@ -429,9 +437,8 @@ impl ApiClient {
     pub fn rebased(&self, base_url: impl Into<BaseUrl>, headers: &[(&'static str, &str)]) -> Result<ApiClient> {
         let mut default_headers = self.inner.default_headers.clone();
         for (name, value) in headers {
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("header `{name}` is not a valid value")))?;
-            default_headers.insert(*name, value);
+            let (name, value) = parse_header(name, value).map_err(Error::Config)?;
+            default_headers.insert(name, value);
         }
         let located = base_url.into().into_located()?;
         let inner = ClientInner {

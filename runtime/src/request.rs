@@ -132,6 +132,16 @@ impl ParamValue for serde_json::Value {
     }
 }
 
+/// A header from caller text: the name in any case (it is sent lowercased), or
+/// why it cannot be one. The value is never quoted: it may be a credential.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header_name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let header_value = HeaderValue::from_str(value)
+        .map_err(|_| format!("header `{name}` contains characters not allowed in a header value"))?;
+    Ok((header_name, header_value))
+}
+
 /// A request body, already encoded.
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
@@ -235,12 +245,14 @@ impl Request {
         self
     }
 
-    /// Sets a header unless the value is absent.
+    /// Sets a header unless the value is absent. The name may be in any case (it
+    /// is sent lowercased); an invalid name or value is reported when the request
+    /// is sent.
     pub fn header(mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) -> Self {
         if let Some(text) = value.to_param() {
-            match HeaderValue::from_str(&text) {
-                Ok(header) => self.headers.push((HeaderName::from_static(name), header)),
-                Err(_) => self.note_problem(format!("header `{name}` contains characters not allowed in a header")),
+            match parse_header(name, &text) {
+                Ok(header) => self.headers.push(header),
+                Err(problem) => self.note_problem(problem),
             }
         }
         self
@@ -370,5 +382,13 @@ mod tests {
     fn bad_header_values_are_reported_not_panicked() {
         let request = Request::new(Method::GET, "op", "/").header("x-tenant-id", "a\nb");
         assert!(request.problem.unwrap().contains("x-tenant-id"));
+    }
+
+    #[test]
+    fn header_names_in_any_case_work_and_invalid_ones_are_reported() {
+        let request = Request::new(Method::GET, "op", "/").header("X-Tenant-ID", "t1");
+        assert_eq!(request.headers[0].0.as_str(), "x-tenant-id");
+        let request = Request::new(Method::GET, "op", "/").header("bad header", "t1").header("", "t1");
+        assert_eq!(request.problem.as_deref(), Some("`bad header` is not a valid header name"));
     }
 }
