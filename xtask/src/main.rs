@@ -1,41 +1,83 @@
 //! `cargo xtask <command>`: the commands people run in this workspace.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
 use xtask::diff::Against;
 use xtask::{apis, check, corpus, regen, spec_source};
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// The commands of the secgen workspace: vendor OpenAPI specs into typed Rust client crates.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
+#[command(
+    after_help = "Environment:\n  SPEC_MIRROR=DIR  read fetched specs from DIR (laid out like ../shared/specs) instead of the network\n  SPEC_CACHE=DIR   keep fetched specs in DIR instead of .cache/specs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  regen [API]                      regenerate generated/ from specs/ (all APIs, or one)
-  fetch API [--from PATH|URL]      download a vendor spec into the cache and update its spec.lock
-  check                            fail if generated/ is not what regen writes, or a cached spec
-                                   does not match its lock
-  diff API [--against REV]         what changed for users of API's crate, from the API surface
-                                   committed at REV (default HEAD) to what the spec gives now
-  diff API --old SPEC --new SPEC   the same between two spec files
-                                   (both forms exit with status 2 when anything breaks callers
-                                   or decoding, 0 otherwise)
-  corpus [--config YAML] DIR|FILE...
-                                   generate every spec found into a scratch crate (with a default
-                                   config, or the `generate:` fields of YAML) and compile it; one
-                                   line per spec and a total (fails if an OpenAPI 3.0 one fails)
-  bench                            speed and scale figures: regen, codegen (Factory, GitHub), cargo check
-                                   of generated crates, streaming vs a hand-written loop (release builds)
-  test                             every check CI runs: installs the spec corpus (scripts/install-corpus.sh),
-                                   then rustfmt, clippy (warnings denied), all tests
-
-environment:
-  SPEC_MIRROR=DIR                  read fetched specs from DIR (laid out like ../shared/specs)
-                                   instead of the network
-";
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/ from specs/ (every API, or one).
+    ///
+    /// A fetched spec that is neither cached nor reachable keeps the committed crate
+    /// when that crate was generated from the spec spec.lock pins.
+    Regen {
+        /// The API (a folder under specs/); all of them when left out.
+        api: Option<String>,
+    },
+    /// Download a vendor spec into the cache and update its spec.lock.
+    Fetch {
+        /// The API (a folder under specs/).
+        api: String,
+        /// Read the spec from this file or URL instead of the vendor's.
+        #[arg(long, value_name = "PATH|URL")]
+        from: Option<String>,
+    },
+    /// Fail if generated/ is not what regen writes, or a cached spec does not match its lock.
+    Check,
+    /// What changed for users of an API's crate; exits with status 2 when anything breaks callers
+    /// or decoding.
+    ///
+    /// Compares the API surface committed at REV (default HEAD) with what the spec gives now, or
+    /// two spec files with --old and --new.
+    Diff {
+        /// The API (a folder under specs/).
+        api: String,
+        /// The revision whose committed surface is the old side.
+        #[arg(long, value_name = "REV", conflicts_with_all = ["old", "new"])]
+        against: Option<String>,
+        /// The old spec file.
+        #[arg(long, value_name = "SPEC", requires = "new")]
+        old: Option<String>,
+        /// The new spec file.
+        #[arg(long, value_name = "SPEC", requires = "old")]
+        new: Option<String>,
+    },
+    /// Generate every spec found into a scratch crate and compile it; one line per spec and a
+    /// total (fails if an OpenAPI 3.0 one fails).
+    Corpus {
+        /// Generate with the `generate:` fields of this YAML instead of a default config.
+        #[arg(long, value_name = "YAML")]
+        config: Option<PathBuf>,
+        /// Spec files, or folders searched for specs.
+        #[arg(required = true, value_name = "DIR|FILE")]
+        paths: Vec<PathBuf>,
+    },
+    /// Speed and scale figures: regen, codegen (Factory, GitHub), cargo check of generated
+    /// crates, streaming vs a hand-written loop (release builds).
+    Bench,
+    /// Every check CI runs: installs the spec corpus, then rustfmt, clippy (warnings denied),
+    /// all tests.
+    Test,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -44,44 +86,37 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<ExitCode> {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["regen"] => regen_all(None),
-        ["regen", api] => regen_all(Some(api)),
-        ["fetch", api] => fetch(api, None),
-        ["fetch", api, "--from", from] => fetch(api, Some(from)),
-        ["check"] => check(),
-        ["diff", api] => diff(api, Against::Revision("HEAD".to_owned())),
-        ["diff", api, "--against", revision] => diff(api, Against::Revision((*revision).to_owned())),
-        ["diff", api, "--old", old, "--new", new] => {
-            diff(api, Against::Specs { old: (*old).to_owned(), new: (*new).to_owned() })
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Regen { api } => regen_all(api.as_deref()),
+        Command::Fetch { api, from } => fetch(&api, from.as_deref()),
+        Command::Check => check(),
+        Command::Diff { api, against, old, new } => {
+            let against = match (old, new) {
+                (Some(old), Some(new)) => Against::Specs { old, new },
+                _ => Against::Revision(against.unwrap_or_else(|| "HEAD".to_owned())),
+            };
+            diff(&api, against)
         }
-        ["corpus", "--config", config, paths @ ..] if !paths.is_empty() => corpus(Some(config), paths),
-        ["corpus", paths @ ..] if !paths.is_empty() => corpus(None, paths),
-        ["bench"] => {
+        Command::Corpus { config, paths } => corpus(config.as_deref(), &paths),
+        Command::Bench => {
             xtask::bench::run()?;
             Ok(ExitCode::SUCCESS)
         }
-        ["test"] => test(),
-        ["help" | "--help" | "-h"] | [] => {
-            print!("{USAGE}");
-            Ok(ExitCode::SUCCESS)
-        }
-        _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
+        Command::Test => test(),
     }
 }
 
-fn corpus(config: Option<&str>, paths: &[&str]) -> Result<ExitCode> {
+fn corpus(config: Option<&std::path::Path>, paths: &[PathBuf]) -> Result<ExitCode> {
     let config = match config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+            let path = path.display();
+            let text = std::fs::read_to_string(path.to_string()).with_context(|| format!("reading {path}"))?;
             serde_yaml::from_str(&text).with_context(|| format!("{path}: not a generator config"))?
         }
         None => corpus::default_config(),
     };
-    let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
-    let entries = corpus::run("corpus", &paths, &config)?;
+    let entries = corpus::run("corpus", paths, &config)?;
     Ok(if corpus::report(&entries) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
