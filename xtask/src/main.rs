@@ -146,17 +146,20 @@ fn test() -> Result<ExitCode> {
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
         &["test", "--workspace"],
     ];
+    let mut progress = xtask::progress::Progress::new("test", steps.len());
     for args in steps {
-        eprintln!("==> cargo {}", args.join(" "));
+        progress.step(format!("cargo {}", args.join(" ")));
         let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args(args)
             .current_dir(xtask::workspace::root())
             .status()?;
         if !status.success() {
+            progress.finish();
             eprintln!("==> failed: cargo {}", args.join(" "));
             return Ok(ExitCode::FAILURE);
         }
     }
+    progress.finish();
     eprintln!("==> all checks passed");
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use secgen_codegen::ApiConfig;
 
+use crate::progress::Progress;
 use crate::workspace;
 
 /// One spec to generate and check.
@@ -46,7 +47,10 @@ pub fn check(set: &str, candidates: Vec<Candidate>) -> Result<BTreeMap<String, O
     fs::create_dir_all(&dir)?;
     let mut outcomes = BTreeMap::new();
     let mut members = Vec::new();
+    // One step per spec generated, and one for the `cargo check` of them all.
+    let mut progress = Progress::new("generate", candidates.len() + 1);
     for candidate in candidates {
+        progress.step(candidate.file_name.clone());
         let mut config = candidate.config;
         config.crate_name = format!("scratch-{}", candidate.label);
         match secgen_codegen::generate(&candidate.file_name, &candidate.bytes, &config) {
@@ -61,10 +65,14 @@ pub fn check(set: &str, candidates: Vec<Candidate>) -> Result<BTreeMap<String, O
         }
     }
     if members.is_empty() {
+        progress.finish();
         return Ok(outcomes);
     }
     write_workspace(&dir, &members)?;
-    for (label, error) in cargo_check(&dir, &members)? {
+    progress.step(format!("cargo check of {} crates", members.len()));
+    let checked = cargo_check(&dir, &members);
+    progress.finish();
+    for (label, error) in checked? {
         outcomes.insert(label, Outcome::DidNotCompile(error));
     }
     Ok(outcomes)
