@@ -97,7 +97,7 @@ async fn query_parameters_go_out_in_the_declared_styles() {
 
     let client = client(&server);
     let params = ListPipelinesParams {
-        sort: Some(ListPipelinesSort::NameAsc),
+        sort: Some(Sort::NameAsc),
         limit: Some(25),
         search: Some("nightly scan".into()),
         tags: Some(vec!["a".into(), "b".into()]),
@@ -204,7 +204,7 @@ async fn the_stream_pages_with_limit_and_offset_and_yields_every_item_once() {
             .await;
     }
 
-    let params = ListPipelinesParams { limit: Some(2), sort: Some(ListPipelinesSort::NameAsc), ..Default::default() };
+    let params = ListPipelinesParams { limit: Some(2), sort: Some(Sort::NameAsc), ..Default::default() };
     let pager = client(&server).list_pipelines_stream("p1", &params);
     let checkpoint = pager.checkpoint();
     let ids: Vec<String> = pager.map_ok(|pipeline| pipeline.id.unwrap()).try_collect().await.unwrap();
@@ -291,14 +291,14 @@ mod spec_traps {
             "pipeline_id": "p", "name": "n", "trigger_type": "manual", "pipeline_revision_id": "latest"
         }))
         .unwrap();
-        assert_eq!(job.pipeline_revision_id, Some(JobPipelineRevisionId::Latest));
+        assert_eq!(job.pipeline_revision_id, Some(RevisionId::Latest));
         let job: Job = serde_json::from_value(json!({
             "pipeline_id": "p", "name": "n", "trigger_type": "manual", "pipeline_revision_id": "6571f0e1d2c3b4a596877665"
         }))
         .unwrap();
         assert_eq!(
             job.pipeline_revision_id,
-            Some(JobPipelineRevisionId::ResourceId("6571f0e1d2c3b4a596877665".into()))
+            Some(RevisionId::ResourceId("6571f0e1d2c3b4a596877665".into()))
         );
     }
 
