@@ -69,7 +69,7 @@ mod field_coverage {
 
     fn spec() -> Value {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/cisco-amp/spec.yaml");
-        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
     /// Follows a local `$ref` (`#/components/...`).

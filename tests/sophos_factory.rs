@@ -296,10 +296,7 @@ mod spec_traps {
             "pipeline_id": "p", "name": "n", "trigger_type": "manual", "pipeline_revision_id": "6571f0e1d2c3b4a596877665"
         }))
         .unwrap();
-        assert_eq!(
-            job.pipeline_revision_id,
-            Some(RevisionId::ResourceId("6571f0e1d2c3b4a596877665".into()))
-        );
+        assert_eq!(job.pipeline_revision_id, Some(RevisionId::ResourceId("6571f0e1d2c3b4a596877665".into())));
     }
 
     #[test]

@@ -41,12 +41,12 @@ fn main() {
 /// Prints the median and the fastest of `runs` generations, in seconds.
 fn codegen(runs: usize, config: &str, spec: &str) {
     // A generator config, or an `api.yaml` whose `generate:` section is one.
-    let mut yaml: serde_yaml::Value =
-        serde_yaml::from_slice(&std::fs::read(config).expect("the config file")).expect("YAML");
+    let mut yaml: yaml_serde::Value =
+        yaml_serde::from_slice(&std::fs::read(config).expect("the config file")).expect("YAML");
     if let Some(generate) = yaml.get("generate") {
         yaml = generate.clone();
     }
-    let config: secgen_codegen::ApiConfig = serde_yaml::from_value(yaml).expect("a generator config");
+    let config: secgen_codegen::ApiConfig = yaml_serde::from_value(yaml).expect("a generator config");
     let bytes = std::fs::read(spec).expect("the spec file");
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {

@@ -3,13 +3,13 @@
 //! names no vendor: what a vendor does differently, the config names by path.
 //!
 //! Data flows one way, one module per stage:
-//! [`load`] (JSON/YAML into openapiv3) → `resolve` (`$ref`s) → [`types`] and
-//! [`operations`] (the [`model`]) → `render` (tokens, printed by prettyplease).
+//! `load` (JSON/YAML into openapiv3) → `normalize` → `resolve` (`$ref`s) → `types` and
+//! `operations` (the `model`) → `render` (tokens, printed by prettyplease).
 //!
 //! ```
 //! let spec = br#"{"openapi":"3.0.3","info":{"title":"Pets","version":"1"},"paths":{}}"#;
 //! let config: secgen_codegen::ApiConfig =
-//!     serde_yaml::from_str("crate_name: pets\nversion: 0.1.0\ndescription: Pets\n").unwrap();
+//!     yaml_serde::from_str("crate_name: pets\nversion: 0.1.0\ndescription: Pets\n").unwrap();
 //! let files = secgen_codegen::generate("pets.json", spec, &config).unwrap();
 //! assert!(files.files.contains_key("src/lib.rs"));
 //! ```

@@ -35,7 +35,7 @@ pub fn declared_version(file_name: &str, bytes: &[u8]) -> Option<String> {
     let probe: VersionProbe = if is_json(file_name, bytes) {
         serde_json::from_slice(bytes).ok()?
     } else {
-        serde_yaml::from_slice(bytes).ok()?
+        yaml_serde::from_slice(bytes).ok()?
     };
     let text = |value: Value| match value {
         Value::String(text) => Some(text),
@@ -65,7 +65,7 @@ fn parse_json(bytes: &[u8]) -> SpecResult<OpenAPI> {
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
     check_version(&probe)?;
     if normalize::has_irregular_refs(bytes) {
-        let tree: serde_yaml::Value = serde_json::from_slice(bytes)
+        let tree: yaml_serde::Value = serde_json::from_slice(bytes)
             .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
         return from_normalized_tree(tree, || serde_json::from_slice(bytes).unwrap_or(Value::Null));
     }
@@ -78,26 +78,26 @@ fn parse_json(bytes: &[u8]) -> SpecResult<OpenAPI> {
 }
 
 fn parse_yaml(bytes: &[u8]) -> SpecResult<OpenAPI> {
-    let probe: VersionProbe = serde_yaml::from_slice(bytes)
+    let probe: VersionProbe = yaml_serde::from_slice(bytes)
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
     check_version(&probe)?;
     if normalize::has_irregular_refs(bytes) {
-        let tree: serde_yaml::Value = serde_yaml::from_slice(bytes)
+        let tree: yaml_serde::Value = yaml_serde::from_slice(bytes)
             .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
-        return from_normalized_tree(tree, || serde_yaml::from_slice(bytes).unwrap_or(Value::Null));
+        return from_normalized_tree(tree, || yaml_serde::from_slice(bytes).unwrap_or(Value::Null));
     }
     // Straight into the model: a detour through `serde_json::Value` would sort
     // every map and lose the spec's property order.
-    let deserializer = serde_yaml::Deserializer::from_slice(bytes);
+    let deserializer = yaml_serde::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let document: Value = serde_yaml::from_slice(bytes).unwrap_or(Value::Null);
+        let document: Value = yaml_serde::from_slice(bytes).unwrap_or(Value::Null);
         locate(&document, path_error(error))
     })
 }
 
 /// The slow path, for the few specs with references the resolver cannot follow.
-/// A `serde_yaml::Value` keeps the order of properties (JSON reads into it too).
-fn from_normalized_tree(mut tree: serde_yaml::Value, as_written: impl Fn() -> Value) -> SpecResult<OpenAPI> {
+/// A `yaml_serde::Value` keeps the order of properties (JSON reads into it too).
+fn from_normalized_tree(mut tree: yaml_serde::Value, as_written: impl Fn() -> Value) -> SpecResult<OpenAPI> {
     normalize::normalize(&mut tree)?;
     serde_path_to_error::deserialize(tree).map_err(|error| locate(&as_written(), path_error(error)))
 }

@@ -270,6 +270,8 @@ pub(crate) struct Operation {
     pub(crate) http_method: String,
     pub(crate) path: String,
     pub(crate) file: FileKey,
+    /// The operation's first tag, as the spec writes it.
+    pub(crate) tag: Option<String>,
     pub(crate) summary: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) deprecated: bool,

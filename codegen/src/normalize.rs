@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use heck::ToUpperCamelCase;
-use serde_yaml::{Mapping, Value};
+use yaml_serde::{Mapping, Value};
 
 use crate::error::{Pointer, SpecError, SpecResult};
 
@@ -293,12 +293,12 @@ mod tests {
 
     #[test]
     fn a_schema_inside_an_operation_moves_to_components() {
-        let mut document: Value = serde_yaml::from_str(
+        let mut document: Value = yaml_serde::from_str(
             "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              properties:\n                owner: {type: string}\n    get:\n      responses:\n        '200':\n          content:\n            application/json:\n              schema:\n                $ref: '#/paths/~1a/post/requestBody/content/application~1json/schema/properties/owner'\n",
         )
         .unwrap();
         normalize(&mut document).unwrap();
-        let text = serde_yaml::to_string(&document).unwrap();
+        let text = yaml_serde::to_string(&document).unwrap();
         assert!(text.contains("components:\n  schemas:\n    Owner:\n      type: string"), "{text}");
         assert_eq!(text.matches("$ref: '#/components/schemas/Owner'").count(), 2, "{text}");
     }
@@ -306,10 +306,10 @@ mod tests {
     #[test]
     fn a_path_item_reference_is_inlined_and_a_dangling_one_is_an_error() {
         let mut document: Value =
-            serde_yaml::from_str("paths:\n  /a:\n    get: {operationId: a}\n  /b:\n    $ref: '#/paths/~1a'\n").unwrap();
+            yaml_serde::from_str("paths:\n  /a:\n    get: {operationId: a}\n  /b:\n    $ref: '#/paths/~1a'\n").unwrap();
         normalize(&mut document).unwrap();
         assert_eq!(document["paths"]["/b"]["get"]["operationId"], "a");
-        let mut dangling: Value = serde_yaml::from_str("paths:\n  /b:\n    $ref: '#/paths/~1c'\n").unwrap();
+        let mut dangling: Value = yaml_serde::from_str("paths:\n  /b:\n    $ref: '#/paths/~1c'\n").unwrap();
         let error = normalize(&mut dangling).unwrap_err();
         assert_eq!(error.pointer.as_str(), "/paths/~1b");
         assert!(error.message.contains("points to nothing"), "{}", error.message);

@@ -141,6 +141,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             http_method: self.method.to_uppercase(),
             path: self.path.to_owned(),
             file,
+            tag: operation.tags.first().cloned(),
             summary: operation.summary.clone().filter(|text| !text.trim().is_empty()),
             description: operation.description.clone().filter(|text| !text.trim().is_empty()),
             deprecated: operation.deprecated,

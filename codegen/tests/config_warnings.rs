@@ -42,7 +42,7 @@ paths:
 
 fn warnings(settings: &str) -> Vec<String> {
     let yaml = format!("crate_name: items\nversion: 0.1.0\ndescription: Items\n{settings}");
-    let config: ApiConfig = serde_yaml::from_str(&yaml).unwrap();
+    let config: ApiConfig = yaml_serde::from_str(&yaml).unwrap();
     let generated = generate("items.yaml", SPEC.as_bytes(), &config).unwrap();
     generated.warnings.iter().map(ToString::to_string).collect()
 }
@@ -122,7 +122,7 @@ fn an_envelope_no_body_comes_in() {
 #[test]
 fn a_type_path_that_is_not_a_path_is_refused_when_the_config_is_read() {
     let yaml = "crate_name: items\nversion: 0.1.0\ndescription: Items\nclient: {error_body: \"not a path\"}\n";
-    let error = serde_yaml::from_str::<ApiConfig>(yaml).unwrap_err().to_string();
+    let error = yaml_serde::from_str::<ApiConfig>(yaml).unwrap_err().to_string();
     assert!(error.contains("`not a path` is not a Rust path"), "{error}");
 }
 
@@ -151,7 +151,7 @@ paths:
     let yaml = "crate_name: events\nversion: 0.1.0\ndescription: Events\n\
         client: {envelope: {type: secgen_vendors::example::Envelope, data: data, next_link: metadata.next}}\n\
         pagination:\n  - {style: page_key, key: pageFromKey, next_key: metadata.nextKey, default_page_size: 10}\n";
-    let config: ApiConfig = serde_yaml::from_str(yaml).unwrap();
+    let config: ApiConfig = yaml_serde::from_str(yaml).unwrap();
     let generated = generate("events.yaml", spec.as_bytes(), &config).unwrap();
     let found: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(found.len(), 2, "{found:?}");

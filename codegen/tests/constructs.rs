@@ -10,7 +10,7 @@ fn config(name: &str) -> ApiConfig {
     let sidecar = format!("{}/tests/specs/{name}.config.yaml", env!("CARGO_MANIFEST_DIR"));
     let yaml = std::fs::read_to_string(sidecar)
         .unwrap_or_else(|_| format!("crate_name: {}\nversion: 0.1.0\ndescription: Test\n", name.replace('_', "-")));
-    serde_yaml::from_str(&yaml).expect("test config")
+    yaml_serde::from_str(&yaml).expect("test config")
 }
 
 /// The files that carry the construct (types and operations), one after another.

@@ -3,7 +3,7 @@
 use secgen_codegen::{ApiConfig, Error, generate};
 
 fn config() -> ApiConfig {
-    serde_yaml::from_str("crate_name: broken\nversion: 0.1.0\ndescription: Broken\n").unwrap()
+    yaml_serde::from_str("crate_name: broken\nversion: 0.1.0\ndescription: Broken\n").unwrap()
 }
 
 fn error_of(yaml_body: &str) -> Error {

@@ -28,17 +28,17 @@ fn specs() -> &'static [(String, Value, ApiConfig)] {
         let factory = shared.join("sophos-factory/api.json");
         let mut specs = Vec::new();
         for api in ["sophos-central", "cisco-amp", "cloud-soar", "sophos-factory"] {
-            let api_file: serde_yaml::Value =
-                serde_yaml::from_slice(&std::fs::read(workspace().join(format!("specs/{api}/api.yaml"))).unwrap())
+            let api_file: yaml_serde::Value =
+                yaml_serde::from_slice(&std::fs::read(workspace().join(format!("specs/{api}/api.yaml"))).unwrap())
                     .unwrap();
-            let config: ApiConfig = serde_yaml::from_value(api_file["generate"].clone()).unwrap();
+            let config: ApiConfig = yaml_serde::from_value(api_file["generate"].clone()).unwrap();
             let path = if api == "sophos-factory" {
                 factory.clone()
             } else {
                 workspace().join(format!("specs/{api}/spec.yaml"))
             };
             let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-            let document: Value = serde_yaml::from_slice(&bytes).unwrap();
+            let document: Value = yaml_serde::from_slice(&bytes).unwrap();
             specs.push((format!("{api}.json"), document, config));
         }
         specs

@@ -39,7 +39,7 @@ pub enum Source {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ApiFile {
-    #[serde(with = "serde_yaml::with::singleton_map")]
+    #[serde(with = "yaml_serde::with::singleton_map")]
     source: Source,
     generate: ApiConfig,
 }
@@ -85,7 +85,7 @@ fn load(dir: &std::path::Path) -> Result<Api> {
     let path = dir.join("api.yaml");
     let text = fs::read_to_string(&path).with_context(|| format!("reading {}", workspace::display(&path)))?;
     let file: ApiFile =
-        serde_yaml::from_str(&text).with_context(|| format!("{}: invalid API config", workspace::display(&path)))?;
+        yaml_serde::from_str(&text).with_context(|| format!("{}: invalid API config", workspace::display(&path)))?;
     let name = dir.file_name().and_then(|name| name.to_str()).context("API folder name is not UTF-8")?.to_owned();
     Ok(Api { name, dir: dir.to_path_buf(), source: file.source, config: file.generate })
 }

@@ -116,7 +116,7 @@ fn github_candidate(label: &str, spec: &Path, config: &Path) -> Result<Candidate
         label: label.to_owned(),
         file_name: path_text(spec),
         bytes: std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?,
-        config: serde_yaml::from_str(&std::fs::read_to_string(config)?)?,
+        config: yaml_serde::from_str(&std::fs::read_to_string(config)?)?,
     })
 }
 

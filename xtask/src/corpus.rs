@@ -127,7 +127,7 @@ fn label(index: usize, path: &Path) -> String {
 
 /// The config a corpus spec is generated with: no vendor specifics.
 pub fn default_config() -> ApiConfig {
-    serde_yaml::from_str("crate_name: corpus\nversion: 0.1.0\ndescription: A corpus spec.\n").expect("a valid config")
+    yaml_serde::from_str("crate_name: corpus\nversion: 0.1.0\ndescription: A corpus spec.\n").expect("a valid config")
 }
 
 /// One line per spec and a total; returns whether every 3.0 document compiled.

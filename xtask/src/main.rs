@@ -71,7 +71,7 @@ enum Command {
     /// crates, streaming vs a hand-written loop (release builds).
     Bench,
     /// Every check CI runs: installs the spec corpus, then rustfmt, clippy (warnings denied),
-    /// all tests.
+    /// rustdoc (warnings denied), all tests.
     Test,
 }
 
@@ -112,7 +112,7 @@ fn corpus(config: Option<&std::path::Path>, paths: &[PathBuf]) -> Result<ExitCod
         Some(path) => {
             let path = path.display();
             let text = std::fs::read_to_string(path.to_string()).with_context(|| format!("reading {path}"))?;
-            serde_yaml::from_str(&text).with_context(|| format!("{path}: not a generator config"))?
+            yaml_serde::from_str(&text).with_context(|| format!("{path}: not a generator config"))?
         }
         None => corpus::default_config(),
     };
@@ -141,9 +141,11 @@ fn test() -> Result<ExitCode> {
         eprintln!("==> failed: {error:#}");
         return Ok(ExitCode::FAILURE);
     }
-    let steps: [&[&str]; 3] = [
+    let steps: [&[&str]; 4] = [
         &["fmt", "--all", "--check"],
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        // Rustdoc warnings (broken links, unclosed tags) fail like compiler warnings.
+        &["doc", "--workspace", "--no-deps"],
         &["test", "--workspace"],
     ];
     let mut progress = xtask::progress::Progress::new("test", steps.len());
@@ -151,6 +153,7 @@ fn test() -> Result<ExitCode> {
         progress.step(format!("cargo {}", args.join(" ")));
         let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args(args)
+            .envs((args[0] == "doc").then_some(("RUSTDOCFLAGS", "-D warnings")))
             .current_dir(xtask::workspace::root())
             .status()?;
         if !status.success() {

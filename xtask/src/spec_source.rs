@@ -38,7 +38,7 @@ impl Lock {
             return Ok(None);
         }
         let text = fs::read_to_string(path)?;
-        serde_yaml::from_str(&text)
+        yaml_serde::from_str(&text)
             .with_context(|| format!("{}: invalid lock file", workspace::display(path)))
             .map(Some)
     }
@@ -46,7 +46,7 @@ impl Lock {
     fn write(&self, path: &Path) -> Result<()> {
         let text = format!(
             "# Written by `cargo xtask fetch`: the spec regen uses must have this hash.\n{}",
-            serde_yaml::to_string(self)?
+            yaml_serde::to_string(self)?
         );
         fs::write(path, text).with_context(|| format!("writing {}", workspace::display(path)))
     }

@@ -23,7 +23,7 @@ fn construct_candidates() -> Vec<Candidate> {
             let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
             let yaml = fs::read_to_string(dir.join(format!("{stem}.config.yaml")))
                 .unwrap_or_else(|_| "crate_name: x\nversion: 0.1.0\ndescription: x\n".to_owned());
-            let config: ApiConfig = serde_yaml::from_str(&yaml).unwrap();
+            let config: ApiConfig = yaml_serde::from_str(&yaml).unwrap();
             let label = format!("construct-{}", stem.replace('_', "-"));
             Candidate { label, file_name: path.display().to_string(), bytes: fs::read(&path).unwrap(), config }
         })

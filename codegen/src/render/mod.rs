@@ -275,17 +275,17 @@ fn cargo_toml(model: &Model, provenance: &Provenance) -> String {
 /// `cargo fmt` sees, so it must already be formatted as rustfmt would.
 fn lib_rs(model: &Model, provenance: &Provenance) -> String {
     let mut text = provenance.line_with_sha256("//");
-    let vendor =
-        docs::sanitize(&paragraphs([&format!("# {}", model.title), model.description.as_deref().unwrap_or_default()]));
-    let about = paragraphs([
-        vendor.as_str(),
-        &format!(
-            "A typed client generated from the API's OpenAPI spec (spec version {}, sha256 `{}`).\n\
+    let title = docs::sanitize(&format!("# {}", model.title));
+    let example = front_page_example(model);
+    let description = docs::sanitize(model.description.as_deref().unwrap_or_default());
+    let operations = operations_by_tag(model);
+    let generated = format!(
+        "A typed client generated from the API's OpenAPI spec (spec version {}, sha256 `{}`).\n\
              Start with [`Client::builder`]; every operation is a method of [`Client`], every schema\n\
              a type in [`types`], and [`runtime`] holds what all generated clients share.",
-            model.spec_version, provenance.sha256
-        ),
-    ]);
+        model.spec_version, provenance.sha256
+    );
+    let about = paragraphs([title.as_str(), &example, &description, &generated, &operations]);
     for line in about.lines() {
         if line.is_empty() {
             text.push_str("//!\n");
@@ -324,16 +324,10 @@ fn reexport_lines(configured: Vec<String>) -> Vec<String> {
     paths
 }
 
-fn client_rs(model: &Model) -> TokenStream {
+/// How the crate's examples build a client: the imports and the builder calls.
+fn client_construction(model: &Model) -> (&'static str, String) {
     let crate_ident = model.package.name.replace('-', "_");
-    let title = &model.title;
     let client = &model.client;
-    let base_url = client.default_base_url.as_ref().map(|url| quote! { .default_base_url(#url) });
-    let require_https = client.require_https.then(|| quote! { .require_https() });
-    let error_body = client.error_body.as_ref().map(|path| {
-        let path = path_tokens(path);
-        quote! { .error_body::<#path>() }
-    });
     let (imports, auth) = match client.auth_example {
         AuthExample::Bearer => ("Auth", "    .auth(Auth::bearer(std::env::var(\"API_TOKEN\").unwrap_or_default()))\n"),
         AuthExample::Basic => {
@@ -345,7 +339,7 @@ fn client_rs(model: &Model) -> TokenStream {
         ),
         AuthExample::None => ("Auth as _", ""),
     };
-    let example_base_url = match (&client.example_base_url, &client.region) {
+    let base_url = match (&client.example_base_url, &client.region) {
         (Some(url), _) => format!("    .base_url(\"{url}\")\n"),
         (None, Some(region)) => {
             let region = region.rsplit("::").next().unwrap_or_default();
@@ -353,12 +347,85 @@ fn client_rs(model: &Model) -> TokenStream {
         }
         (None, None) => String::new(),
     };
+    (imports, format!("let client = {crate_ident}::Client::builder()\n{base_url}{auth}    .build()?;\n"))
+}
+
+/// The crate's first example: build a client, call one operation, stream one
+/// list (each where the API has an operation that needs no arguments).
+fn front_page_example(model: &Model) -> String {
+    let crate_ident = model.package.name.replace('-', "_");
+    let (imports, construction) = client_construction(model);
+    let no_arguments = |operation: &&crate::model::Operation| {
+        operation.http_method == "GET" && operation.required_params.is_empty() && operation.body.is_none()
+    };
+    let arguments = |operation: &crate::model::Operation| {
+        if operation.params_struct.is_some() { "&Default::default()" } else { "" }
+    };
+    let call = model.operations.iter().find(no_arguments).map(|operation| {
+        let method = operation.method_name.trim_start_matches("r#");
+        format!(
+            "let response = client.{method}({}).await?;\nprintln!(\"HTTP {{}}\", response.status());\n",
+            arguments(operation)
+        )
+    });
+    let stream = model.operations.iter().filter(no_arguments).find_map(|operation| {
+        let pagination = operation.pagination.as_ref()?;
+        Some(format!(
+            "let mut items = client.{}({});\nwhile let Some(_item) = items.try_next().await? {{}}\n",
+            pagination.method_name.trim_start_matches("r#"),
+            arguments(operation)
+        ))
+    });
+    let stream_import = stream.as_ref().map(|_| format!("use {crate_ident}::runtime::futures::TryStreamExt;\n"));
+    format!(
+        "```no_run\nuse {crate_ident}::runtime::{imports};\n{}\n# async fn example() -> {crate_ident}::Result<()> {{\n{construction}{}{}# Ok(())\n# }}\n```",
+        stream_import.unwrap_or_default(),
+        call.unwrap_or_default(),
+        stream.unwrap_or_default(),
+    )
+}
+
+/// `## Operations`: every method, grouped by the spec's tags.
+fn operations_by_tag(model: &Model) -> String {
+    if model.operations.is_empty() {
+        return String::new();
+    }
+    let mut by_tag: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for operation in &model.operations {
+        let method = operation.method_name.trim_start_matches("r#");
+        let summary = operation.summary.as_deref().and_then(|text| text.lines().next()).unwrap_or_default().trim();
+        let summary = docs::sanitize(summary);
+        let line = if summary.is_empty() {
+            format!("- [`{method}`](Client::{method})")
+        } else {
+            format!("- [`{method}`](Client::{method}): {summary}")
+        };
+        by_tag.entry(operation.tag.as_deref().unwrap_or("Other")).or_default().push(line);
+    }
+    let mut text = "## Operations\n".to_owned();
+    for (tag, lines) in by_tag {
+        text.push_str(&format!("\n### {}\n\n{}\n", docs::sanitize(tag), lines.join("\n")));
+    }
+    text
+}
+
+fn client_rs(model: &Model) -> TokenStream {
+    let crate_ident = model.package.name.replace('-', "_");
+    let title = &model.title;
+    let client = &model.client;
+    let base_url = client.default_base_url.as_ref().map(|url| quote! { .default_base_url(#url) });
+    let require_https = client.require_https.then(|| quote! { .require_https() });
+    let error_body = client.error_body.as_ref().map(|path| {
+        let path = path_tokens(path);
+        quote! { .error_body::<#path>() }
+    });
+    let (imports, construction) = client_construction(model);
     let docs = trusted_doc_attrs(&format!(
         "The client of the {title}: one async method per operation.\n\n\
          Cheap to clone; clones share one connection pool.\n\n\
          ```no_run\n\
          use {crate_ident}::runtime::{imports};\n\n\
-         let client = {crate_ident}::Client::builder()\n{example_base_url}{auth}    .build()?;\n\
+         {construction}\
          # Ok::<(), {crate_ident}::Error>(())\n\
          ```"
     ));
