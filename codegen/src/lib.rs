@@ -16,6 +16,7 @@
 
 mod config;
 mod config_check;
+mod decoders;
 mod diff;
 mod error;
 mod load;
@@ -37,6 +38,7 @@ pub use config::{
     PartialUpdates, RustPath,
 };
 pub use config_check::ConfigWarning;
+pub use decoders::{BodyDecoder, BodyRole, ResponseStatus};
 pub use diff::{Change, Impact, SurfaceDiff, newer_version, next_version};
 pub use error::Error;
 pub use load::{declared_version, sha256_hex};
@@ -57,6 +59,8 @@ pub struct GeneratedCrate {
     pub surface: Surface,
     /// Settings of the config that apply to nothing in the spec.
     pub warnings: Vec<ConfigWarning>,
+    /// Every JSON body type, for checking example bodies against the crate.
+    pub decoders: Vec<BodyDecoder>,
 }
 
 /// Generates the crate for the spec in `bytes` (read from `file_name`, which
@@ -71,8 +75,9 @@ pub fn generate(file_name: &str, bytes: &[u8], config: &ApiConfig) -> Result<Gen
         message,
     })?;
     let surface = Surface::of(&model);
+    let decoders = decoders::decoders(&model);
     files.insert(SURFACE_FILE.to_owned(), surface.render(&model.package.name));
-    Ok(GeneratedCrate { files, spec_sha256: loaded.sha256, surface, warnings })
+    Ok(GeneratedCrate { files, spec_sha256: loaded.sha256, surface, warnings, decoders })
 }
 
 /// A server's URL with its variables at their defaults.

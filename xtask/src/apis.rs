@@ -19,6 +19,38 @@ pub struct Api {
     pub dir: PathBuf,
     pub source: Source,
     pub config: ApiConfig,
+    /// What `cargo xtask verify` holds the spec against.
+    pub evidence: Evidence,
+}
+
+/// The `evidence:` section: the vendor's own descriptions of the API.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Postman collections, relative to `../shared/evidence`.
+    #[serde(default)]
+    pub collections: Vec<String>,
+    /// The path every request of the API starts with that the spec's paths do not
+    /// (the spec's server path, e.g. `/v1`).
+    #[serde(default)]
+    pub server_path: String,
+    /// Evidence requests left out on purpose, each with its reason.
+    #[serde(default)]
+    pub exclude: Vec<Exclusion>,
+}
+
+/// Requests `verify` leaves out: by the request's name, or by where its path starts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// The request's full name (`Folder / Request`), or a prefix of it ending in `*`.
+    #[serde(default)]
+    pub request: Option<String>,
+    /// A path prefix (`/v0/`), matched against the request's path.
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+    /// Why it is left out.
+    pub reason: String,
 }
 
 /// Where a spec comes from.
@@ -42,6 +74,8 @@ struct ApiFile {
     #[serde(with = "yaml_serde::with::singleton_map")]
     source: Source,
     generate: ApiConfig,
+    #[serde(default)]
+    evidence: Evidence,
 }
 
 impl Api {
@@ -87,5 +121,5 @@ fn load(dir: &std::path::Path) -> Result<Api> {
     let file: ApiFile =
         yaml_serde::from_str(&text).with_context(|| format!("{}: invalid API config", workspace::display(&path)))?;
     let name = dir.file_name().and_then(|name| name.to_str()).context("API folder name is not UTF-8")?.to_owned();
-    Ok(Api { name, dir: dir.to_path_buf(), source: file.source, config: file.generate })
+    Ok(Api { name, dir: dir.to_path_buf(), source: file.source, config: file.generate, evidence: file.evidence })
 }

@@ -1,0 +1,167 @@
+//! Postman collections (v2.0 and v2.1): the requests a vendor documents, with
+//! their example bodies. Vendors that publish no OpenAPI spec often publish one.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+/// One request of a collection.
+#[derive(Debug, Clone)]
+pub struct EvidenceRequest {
+    /// The folders above it and its own name: `Endpoint API / Endpoints / Get endpoints`.
+    pub name: String,
+    /// The top-level folder (the API group), if any.
+    pub group: Option<String>,
+    pub method: String,
+    /// The URL's host as written (`{{baseUrl}}`, `api-{{dataRegion}}.central.sophos.com`).
+    pub host: String,
+    /// The path's segments; variables (`:id`, `{{id}}`) as written.
+    pub segments: Vec<String>,
+    /// Query parameter names, with whether the example enables them.
+    pub query: Vec<String>,
+    /// Header names.
+    pub headers: Vec<String>,
+    /// The raw JSON request body, if it has one.
+    pub body: Option<String>,
+    /// Example responses.
+    pub responses: Vec<ExampleResponse>,
+}
+
+/// An example response saved with a request.
+#[derive(Debug, Clone)]
+pub struct ExampleResponse {
+    pub name: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Every request in the collection at `path`, in document order.
+pub fn read(path: &Path) -> Result<Vec<EvidenceRequest>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse(&path.display().to_string(), &text)
+}
+
+/// The same from a collection's text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Vec<EvidenceRequest>> {
+    let collection: Value =
+        serde_json::from_str(text).with_context(|| format!("{file}: not a Postman collection (invalid JSON)"))?;
+    let Some(items) = collection.get("item").and_then(Value::as_array) else {
+        bail!("{file}: not a Postman collection (no `item` list at the top)");
+    };
+    let mut requests = Vec::new();
+    collect(file, items, &[], &mut requests)?;
+    Ok(requests)
+}
+
+fn collect(file: &str, items: &[Value], folders: &[String], out: &mut Vec<EvidenceRequest>) -> Result<()> {
+    for item in items {
+        let name = item.get("name").and_then(Value::as_str).unwrap_or("(unnamed)").to_owned();
+        let mut path: Vec<String> = folders.to_vec();
+        path.push(name);
+        if let Some(children) = item.get("item").and_then(Value::as_array) {
+            collect(file, children, &path, out)?;
+        } else if let Some(request) = item.get("request") {
+            let full_name = path.join(" / ");
+            out.push(
+                request_of(request, item, &full_name, folders.first().cloned())
+                    .with_context(|| format!("{file}: item `{full_name}`"))?,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn request_of(request: &Value, item: &Value, name: &str, group: Option<String>) -> Result<EvidenceRequest> {
+    let method = request.get("method").and_then(Value::as_str).unwrap_or("GET").to_ascii_uppercase();
+    let (host, segments, query) = match request.get("url") {
+        Some(Value::String(raw)) => split_raw_url(raw),
+        Some(url @ Value::Object(_)) => url_parts(url),
+        _ => bail!("the request has no URL"),
+    };
+    if host.is_empty() && segments.is_empty() {
+        bail!("the request has no URL");
+    }
+    let headers = request
+        .get("header")
+        .and_then(Value::as_array)
+        .map(|headers| {
+            headers
+                .iter()
+                .filter(|header| !header.get("disabled").and_then(Value::as_bool).unwrap_or(false))
+                .filter_map(|header| header.get("key").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = request
+        .get("body")
+        .filter(|body| body.get("mode").and_then(Value::as_str) == Some("raw"))
+        .and_then(|body| body.get("raw").and_then(Value::as_str))
+        .filter(|raw| !raw.trim().is_empty())
+        .map(str::to_owned);
+    let responses = item
+        .get("response")
+        .and_then(Value::as_array)
+        .map(|responses| responses.iter().filter_map(example_response).collect())
+        .unwrap_or_default();
+    Ok(EvidenceRequest { name: name.to_owned(), group, method, host, segments, query, headers, body, responses })
+}
+
+fn example_response(response: &Value) -> Option<ExampleResponse> {
+    let status = response.get("code").and_then(Value::as_u64)? as u16;
+    let body = response.get("body").and_then(Value::as_str)?.to_owned();
+    let name = response.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+    Some(ExampleResponse { name, status, body })
+}
+
+/// Host, path segments and query names of a URL object (`raw` filling what is missing).
+fn url_parts(url: &Value) -> (String, Vec<String>, Vec<String>) {
+    let raw = url.get("raw").and_then(Value::as_str).unwrap_or_default();
+    let (raw_host, raw_segments, raw_query) = split_raw_url(raw);
+    let strings = |key: &str| -> Option<Vec<String>> {
+        url.get(key)?.as_array().map(|parts| parts.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+    };
+    let host = strings("host").map(|parts| parts.join(".")).unwrap_or(raw_host);
+    let segments = strings("path").map(|path| path.into_iter().filter(|segment| !segment.is_empty()).collect());
+    let query = url.get("query").and_then(Value::as_array).map(|query| {
+        query.iter().filter_map(|pair| pair.get("key").and_then(Value::as_str).map(str::to_owned)).collect()
+    });
+    (host, segments.unwrap_or(raw_segments), query.unwrap_or(raw_query))
+}
+
+/// `https://{{host}}/v1/computers/:guid?limit=10` → host, segments, query names.
+fn split_raw_url(raw: &str) -> (String, Vec<String>, Vec<String>) {
+    let without_scheme = raw.split_once("://").map_or(raw, |(_, rest)| rest);
+    let (location, query) = without_scheme.split_once('?').unwrap_or((without_scheme, ""));
+    let mut parts = location.split('/');
+    let host = parts.next().unwrap_or_default().to_owned();
+    let segments = parts.filter(|segment| !segment.is_empty()).map(str::to_owned).collect();
+    let query = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key).to_owned())
+        .collect();
+    (host, segments, query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_urls_split_into_host_path_and_query() {
+        let (host, segments, query) = split_raw_url("https://{{host}}/v1/computers/:guid/trajectory?q=1&limit");
+        assert_eq!(host, "{{host}}");
+        assert_eq!(segments, ["v1", "computers", ":guid", "trajectory"]);
+        assert_eq!(query, ["q", "limit"]);
+    }
+
+    #[test]
+    fn bad_collections_name_the_file_and_item() {
+        let error = parse("bad.json", "not json").unwrap_err();
+        assert!(format!("{error:#}").starts_with("bad.json: not a Postman collection"), "{error:#}");
+        let no_url = r#"{"item":[{"name":"Group","item":[{"name":"Broken","request":{"method":"GET"}}]}]}"#;
+        let error = parse("c.json", no_url).unwrap_err();
+        assert_eq!(format!("{error:#}"), "c.json: item `Group / Broken`: the request has no URL");
+    }
+}

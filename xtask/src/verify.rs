@@ -1,0 +1,343 @@
+//! `cargo xtask verify [API]`: a spec held against the vendor's own evidence.
+//!
+//! For every request of the API's Postman collections it reports:
+//! - coverage: the operation it matches by method and path template, or none;
+//! - parameters: query parameters and headers it sends that the operation lacks;
+//! - bodies: every example request and response body decoded with the generated
+//!   crate's own type for that operation and status (in Rust, by a small program
+//!   built against the crate), and every field the types drop (decode, re-encode,
+//!   compare).
+//!
+//! Requests the API's `api.yaml` excludes, with a reason, are counted apart.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use secgen_codegen::{BodyDecoder, BodyRole, GeneratedCrate, OperationSurface};
+use serde_json::{Value, json};
+
+use crate::apis::{Api, Exclusion};
+use crate::postman::{self, EvidenceRequest};
+use crate::progress::Progress;
+use crate::{scratch, spec_source, workspace};
+
+/// Headers every client sends or the runtime sets: never a spec parameter.
+const TRANSPORT_HEADERS: &[&str] = &["authorization", "accept", "content-type", "user-agent", "cache-control"];
+
+/// What `verify` found for one API.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub requests: usize,
+    pub matched: usize,
+    pub excluded: usize,
+    /// One line per problem: `<request>: <what>`.
+    pub gaps: Vec<String>,
+}
+
+impl Report {
+    /// The report as text: one line per gap, then a summary line.
+    pub fn render(&self, api: &str) -> String {
+        let mut text = String::new();
+        for gap in &self.gaps {
+            let _ = writeln!(text, "gap: {gap}");
+        }
+        let _ = writeln!(
+            text,
+            "verify {api}: {} evidence requests, {} matched, {} excluded; {} gaps",
+            self.requests,
+            self.matched,
+            self.excluded,
+            self.gaps.len()
+        );
+        text
+    }
+}
+
+/// Where `../shared/evidence` is.
+pub fn evidence_dir() -> Result<PathBuf> {
+    let beside = workspace::root().parent().map(|parent| parent.join("shared").join("evidence"));
+    beside.filter(|dir| dir.is_dir()).context("no ../shared/evidence beside the workspace")
+}
+
+/// Verifies `api` against the collections its `api.yaml` names.
+pub fn verify(api: &Api) -> Result<Report> {
+    let dir = evidence_dir()?;
+    let mut requests = Vec::new();
+    for collection in &api.evidence.collections {
+        requests.extend(postman::read(&dir.join(collection))?);
+    }
+    let spec = spec_source::load(api)?;
+    let generated = secgen_codegen::generate(&spec.file_name, &spec.bytes, &api.config)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", api.name))?;
+    verify_requests(api, &generated, &requests)
+}
+
+/// Verifies `requests` against the crate generated for `api`.
+pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[EvidenceRequest]) -> Result<Report> {
+    let mut report = Report { requests: requests.len(), ..Report::default() };
+    let mut jobs: Vec<Job> = Vec::new();
+    for request in requests {
+        if is_excluded(&api.evidence.exclude, request) {
+            report.excluded += 1;
+            continue;
+        }
+        let path = request_path(request, &api.evidence.server_path);
+        let Some(path) = path else {
+            report.gaps.push(format!("{}: its path does not start with `{}`", request.name, api.evidence.server_path));
+            continue;
+        };
+        let Some(operation) = matching_operation(generated.surface.operations.values(), &request.method, &path) else {
+            report.gaps.push(format!("{}: no operation for {} /{}", request.name, request.method, path.join("/")));
+            continue;
+        };
+        report.matched += 1;
+        report.gaps.extend(parameter_gaps(api, request, operation));
+        jobs.extend(body_jobs(request, operation, &generated.decoders, &mut report.gaps));
+    }
+    if !jobs.is_empty() {
+        report.gaps.extend(decode(api, generated, &jobs)?);
+    }
+    Ok(report)
+}
+
+fn is_excluded(exclusions: &[Exclusion], request: &EvidenceRequest) -> bool {
+    let full_path = format!("/{}", request.segments.join("/"));
+    exclusions.iter().any(|exclusion| {
+        let by_name = exclusion.request.as_deref().is_some_and(|name| match name.strip_suffix('*') {
+            Some(prefix) => request.name.starts_with(prefix),
+            None => request.name == name,
+        });
+        let by_path = exclusion.path_prefix.as_deref().is_some_and(|prefix| full_path.starts_with(prefix));
+        by_name || by_path
+    })
+}
+
+/// The request's path segments below the API's server path; `None` if it is not under it.
+fn request_path(request: &EvidenceRequest, server_path: &str) -> Option<Vec<String>> {
+    let prefix: Vec<&str> = server_path.split('/').filter(|segment| !segment.is_empty()).collect();
+    let starts = request.segments.len() >= prefix.len()
+        && prefix.iter().zip(&request.segments).all(|(expected, segment)| *expected == segment);
+    starts.then(|| request.segments[prefix.len()..].to_vec())
+}
+
+fn is_variable(segment: &str) -> bool {
+    segment.starts_with(':') || (segment.starts_with("{{") && segment.ends_with("}}"))
+}
+
+/// The operation whose method and path template fit; literal segments must be
+/// equal, a template parameter takes any segment. The most literal match wins.
+fn matching_operation<'a>(
+    operations: impl Iterator<Item = &'a OperationSurface>,
+    method: &str,
+    path: &[String],
+) -> Option<&'a OperationSurface> {
+    operations
+        .filter_map(|operation| {
+            let (op_method, template) = operation.endpoint.split_once(' ')?;
+            if !op_method.eq_ignore_ascii_case(method) {
+                return None;
+            }
+            let template: Vec<&str> = template.split('/').filter(|segment| !segment.is_empty()).collect();
+            if template.len() != path.len() {
+                return None;
+            }
+            let mut literal = 0;
+            for (expected, segment) in template.iter().zip(path) {
+                if expected.starts_with('{') && expected.ends_with('}') {
+                    continue;
+                }
+                if is_variable(segment) || *expected != segment {
+                    return None;
+                }
+                literal += 1;
+            }
+            Some((literal, operation))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, operation)| operation)
+}
+
+fn parameter_gaps(api: &Api, request: &EvidenceRequest, operation: &OperationSurface) -> Vec<String> {
+    let declared = |location: &str, name: &str| {
+        operation.params.iter().any(|param| param.location == location && param.name.eq_ignore_ascii_case(name))
+    };
+    let managed = |name: &str| api.config.client.managed_headers.iter().any(|header| header.eq_ignore_ascii_case(name));
+    let mut gaps = Vec::new();
+    for name in request.query.iter().filter(|name| !declared("query", name)) {
+        gaps.push(format!(
+            "{}: query parameter `{name}` is not declared by `{}`",
+            request.name, operation.operation_id
+        ));
+    }
+    let undeclared_header = |name: &&String| {
+        !TRANSPORT_HEADERS.contains(&name.to_ascii_lowercase().as_str()) && !managed(name) && !declared("header", name)
+    };
+    for name in request.headers.iter().filter(undeclared_header) {
+        gaps.push(format!("{}: header `{name}` is not declared by `{}`", request.name, operation.operation_id));
+    }
+    gaps
+}
+
+/// One body to decode: which decoder, the body, and how to name it in a gap.
+struct Job {
+    decoder: usize,
+    body: String,
+    label: String,
+}
+
+fn body_jobs(
+    request: &EvidenceRequest,
+    operation: &OperationSurface,
+    decoders: &[BodyDecoder],
+    gaps: &mut Vec<String>,
+) -> Vec<Job> {
+    let of_operation =
+        || decoders.iter().enumerate().filter(|(_, decoder)| decoder.operation_id == operation.operation_id);
+    let mut jobs = Vec::new();
+    if let Some(body) = request.body.as_ref().filter(|body| is_json(body)) {
+        match of_operation().find(|(_, decoder)| decoder.body == BodyRole::Request) {
+            Some((index, _)) => {
+                jobs.push(Job { decoder: index, body: body.clone(), label: format!("{}: request body", request.name) })
+            }
+            None => gaps.push(format!("{}: sends a JSON body; `{}` takes none", request.name, operation.operation_id)),
+        }
+    }
+    for example in request.responses.iter().filter(|example| is_json(&example.body)) {
+        let label = format!("{}: {} response `{}`", request.name, example.status, example.name);
+        let fits = |(_, decoder): &(usize, &BodyDecoder)| match &decoder.body {
+            BodyRole::Response(status) => status.matches(example.status),
+            BodyRole::Request => false,
+        };
+        match of_operation().find(fits) {
+            Some((index, _)) => jobs.push(Job { decoder: index, body: example.body.clone(), label }),
+            None => gaps.push(format!("{label}: `{}` documents no body for this status", operation.operation_id)),
+        }
+    }
+    jobs
+}
+
+fn is_json(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|value| value.is_object() || value.is_array())
+}
+
+/// Decodes every job with the generated crate's types: a program built against
+/// the crate in `target/scratch/verify-<api>`.
+fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Vec<String>> {
+    let set = format!("verify-{}", api.name);
+    let dir = workspace::root().join("target/scratch").join(&set);
+    let _ = fs::remove_dir_all(&dir);
+    scratch::write_crate(&dir.join("api"), &generated.files)?;
+    scratch::write_crate(&dir.join("decoder"), &decoder_crate(&api.config.crate_name, &generated.decoders))?;
+    scratch::write_workspace(&dir, &["api".to_owned(), "decoder".to_owned()])?;
+    let target = workspace::root().join("target/verify-target");
+    let mut progress = Progress::new("verify", 2);
+    progress.step(format!("building the {} decoder", api.name));
+    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["build", "--quiet", "--offline", "-p", "decoder"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .context("running cargo build")?;
+    if !built.status.success() {
+        progress.finish();
+        bail!("{}: the decoder did not build:\n{}", api.name, String::from_utf8_lossy(&built.stderr));
+    }
+    progress.step(format!("decoding {} bodies", jobs.len()));
+    let input: Vec<Value> = jobs.iter().map(|job| json!([job.decoder, job.body])).collect();
+    let input_path = dir.join("jobs.json");
+    fs::write(&input_path, serde_json::to_vec(&input)?)?;
+    let output = Command::new(target.join("debug/decoder")).arg(&input_path).output().context("running the decoder")?;
+    progress.finish();
+    if !output.status.success() {
+        bail!("{}: the decoder failed:\n{}", api.name, String::from_utf8_lossy(&output.stderr));
+    }
+    let mut gaps = Vec::new();
+    for (job, line) in jobs.iter().zip(String::from_utf8_lossy(&output.stdout).lines()) {
+        let result: Value = serde_json::from_str(line)?;
+        let rust_type = &generated.decoders[job.decoder].rust_type;
+        if let Some(error) = result.get("error").and_then(Value::as_str) {
+            gaps.push(format!("{}: does not decode as `{rust_type}`: {error}", job.label));
+        }
+        for path in result.get("dropped").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            gaps.push(format!("{}: `{rust_type}` drops `{path}`", job.label));
+        }
+    }
+    Ok(gaps)
+}
+
+/// The decoder program: one `check::<T>` per body type.
+fn decoder_crate(crate_name: &str, decoders: &[BodyDecoder]) -> BTreeMap<String, String> {
+    let manifest = format!(
+        "[package]\nname = \"decoder\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
+         {crate_name} = {{ path = \"../api\" }}\nsecgen-runtime.workspace = true\nsecgen-vendors.workspace = true\n\
+         serde.workspace = true\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\n"
+    );
+    let arms: String = decoders
+        .iter()
+        .enumerate()
+        .map(|(index, decoder)| format!("            {index} => check::<{}>(&body),\n", decoder.rust_type))
+        .collect();
+    let main = format!("{}{arms}{}", DECODER_HEAD, DECODER_TAIL);
+    BTreeMap::from([("Cargo.toml".to_owned(), manifest), ("src/main.rs".to_owned(), main)])
+}
+
+const DECODER_HEAD: &str = r#"//! Written by `cargo xtask verify`: decodes example bodies with a generated crate's types.
+#![allow(unused_crate_dependencies)]
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+fn check<T: DeserializeOwned + Serialize>(body: &str) -> Value {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => json!({"error": format!("at `{}`: {}", error.path(), error.inner())}),
+        Ok(decoded) => {
+            let original: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+            let again = serde_json::to_value(&decoded).unwrap_or(Value::Null);
+            let mut dropped = Vec::new();
+            missing(&original, &again, "", &mut dropped);
+            json!({"dropped": dropped})
+        }
+    }
+}
+
+/// Paths present (and not null) in `original` but absent after the round trip.
+fn missing(original: &Value, again: &Value, at: &str, out: &mut Vec<String>) {
+    match (original, again) {
+        (Value::Object(before), Value::Object(after)) => {
+            for (key, value) in before {
+                let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+                match after.get(key) {
+                    None if !value.is_null() => out.push(path),
+                    Some(next) => missing(value, next, &path, out),
+                    None => {}
+                }
+            }
+        }
+        (Value::Array(before), Value::Array(after)) => {
+            for (index, (value, next)) in before.iter().zip(after).enumerate() {
+                missing(value, next, &format!("{at}[{index}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn main() {
+    let path = std::env::args().nth(1).expect("the jobs file");
+    let jobs: Vec<(usize, String)> = serde_json::from_slice(&std::fs::read(path).expect("readable")).expect("jobs");
+    for (decoder, body) in jobs {
+        let result = match decoder {
+"#;
+
+const DECODER_TAIL: &str = r#"            _ => json!({"error": "no such decoder"}),
+        };
+        println!("{result}");
+    }
+}
+"#;

@@ -1,0 +1,128 @@
+//! `cargo xtask verify` against a small collection written for the test: each
+//! kind of gap is found, and a spec that agrees with its evidence has none.
+
+use secgen_codegen::ApiConfig;
+use xtask::apis::{Api, Evidence, Exclusion, Source};
+use xtask::postman;
+
+/// Alerts: one list, one get. `count` is an integer and `owner` is declared.
+const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Alerts, version: "1"}
+servers: [{url: "https://api.example.com/v1"}]
+paths:
+  /alerts:
+    get:
+      operationId: listAlerts
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/Alert"}}
+  /alerts/{id}:
+    get:
+      operationId: getAlert
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Alert"}
+components:
+  schemas:
+    Alert:
+      type: object
+      properties:
+        id: {type: string}
+        count: {type: integer}
+        owner: {type: string}
+"##;
+
+/// The vendor's collection: what the spec gets right, and one of each gap.
+const COLLECTION: &str = r##"{
+  "info": {"name": "Alerts", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+  "item": [
+    {"name": "Alerts", "item": [
+      {"name": "List alerts",
+       "request": {"method": "GET", "url": {"raw": "{{baseUrl}}/v1/alerts?limit=10&sort=desc",
+         "host": ["{{baseUrl}}"], "path": ["v1", "alerts"],
+         "query": [{"key": "limit", "value": "10"}, {"key": "sort", "value": "desc"}]},
+         "header": [{"key": "X-Request-Source", "value": "postman"}, {"key": "Accept", "value": "application/json"}]},
+       "response": [{"name": "OK", "code": 200, "body": "{\"items\": [{\"id\": \"a1\", \"owner\": \"soc\", \"severity\": \"high\"}]}"}]},
+      {"name": "Get alert",
+       "request": {"method": "GET", "url": "https://{{host}}/v1/alerts/:id"},
+       "response": [{"name": "OK", "code": 200, "body": "{\"id\": \"a1\", \"count\": \"2\"}"}]},
+      {"name": "Delete alert",
+       "request": {"method": "DELETE", "url": "https://{{host}}/v1/alerts/{{alert_id}}"}},
+      {"name": "Token", "request": {"method": "POST", "url": "https://id.example.com/oauth2/token"}}
+    ]}
+  ]
+}"##;
+
+/// An API of its own name per test: each builds its decoder in a folder of that name.
+fn api(name: &str) -> Api {
+    let config: ApiConfig =
+        yaml_serde::from_str(&format!("crate_name: {name}\nversion: 0.1.0\ndescription: Alerts\n")).unwrap();
+    let exclude = vec![Exclusion {
+        request: Some("Alerts / Token".to_owned()),
+        path_prefix: None,
+        reason: "the identity service, not this API".to_owned(),
+    }];
+    Api {
+        name: name.to_owned(),
+        dir: std::env::temp_dir(),
+        source: Source::File("spec.yaml".to_owned()),
+        config,
+        evidence: Evidence { collections: Vec::new(), server_path: "/v1".to_owned(), exclude },
+    }
+}
+
+#[test]
+fn every_kind_of_gap_is_found_and_excluded_requests_are_counted_apart() {
+    let api = api("verify-alerts");
+    let generated = secgen_codegen::generate("spec.yaml", SPEC.as_bytes(), &api.config).unwrap();
+    let requests = postman::parse("alerts.postman_collection.json", COLLECTION).unwrap();
+    let report = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
+    assert_eq!((report.requests, report.matched, report.excluded), (4, 2, 1), "{report:#?}");
+    let expected = [
+        "Alerts / List alerts: query parameter `sort` is not declared by `listAlerts`",
+        "Alerts / List alerts: header `X-Request-Source` is not declared by `listAlerts`",
+        "Alerts / Delete alert: no operation for DELETE /alerts/{{alert_id}}",
+        "Alerts / List alerts: 200 response `OK`: `verify_alerts::types::ListAlertsResponse` drops `items[0].severity`",
+        "Alerts / Get alert: 200 response `OK`: does not decode as `verify_alerts::types::Alert`: at `count`: invalid type: string \"2\", expected i64 at line 1 column 25",
+    ];
+    let mut gaps = report.gaps.clone();
+    gaps.sort();
+    let mut expected: Vec<String> = expected.iter().map(|gap| (*gap).to_owned()).collect();
+    expected.sort();
+    assert_eq!(gaps, expected);
+    assert!(
+        report
+            .render("verify-alerts")
+            .ends_with("verify verify-alerts: 4 evidence requests, 2 matched, 1 excluded; 5 gaps\n")
+    );
+}
+
+#[test]
+fn a_spec_that_agrees_with_its_evidence_has_no_gap() {
+    let api = api("verify-alerts-fixed");
+    let fixed = SPEC.replace("        owner: {type: string}", "        owner: {type: string}\n        severity: {type: string}")
+        .replace("        count: {type: integer}", "        count: {type: string}")
+        .replace("        - {name: limit, in: query, schema: {type: integer}}", "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: sort, in: query, schema: {type: string}}\n        - {name: X-Request-Source, in: header, schema: {type: string}}");
+    let generated = secgen_codegen::generate("spec.yaml", fixed.as_bytes(), &api.config).unwrap();
+    let requests: Vec<_> = postman::parse("alerts.postman_collection.json", COLLECTION)
+        .unwrap()
+        .into_iter()
+        .filter(|request| request.method != "DELETE")
+        .collect();
+    let report = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
+    assert_eq!(report.gaps, Vec::<String>::new());
+}
