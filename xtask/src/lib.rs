@@ -5,6 +5,7 @@ pub mod bench;
 pub mod check;
 pub mod corpus;
 pub mod diff;
+pub mod import;
 pub mod postman;
 pub mod progress;
 pub mod regen;

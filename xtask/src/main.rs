@@ -75,6 +75,15 @@ enum Command {
         /// The API (a folder under specs/); all of them when left out.
         api: Option<String>,
     },
+    /// Draft, into a hand-written spec, an operation for every request of a Postman collection
+    /// that no operation matches (schemas inferred from its examples, marked as inferred).
+    Import {
+        /// The API (a folder under specs/ with a hand-written spec).
+        api: String,
+        /// The Postman collection (v2.0 or v2.1).
+        #[arg(long, value_name = "COLLECTION")]
+        from: PathBuf,
+    },
     /// Speed and scale figures: regen, codegen (Factory, GitHub), cargo check of generated
     /// crates, streaming vs a hand-written loop (release builds).
     Bench,
@@ -108,6 +117,7 @@ fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Corpus { config, paths } => corpus(config.as_deref(), &paths),
         Command::Verify { api } => verify(api.as_deref()),
+        Command::Import { api, from } => import(&api, &from),
         Command::Bench => {
             xtask::bench::run()?;
             Ok(ExitCode::SUCCESS)
@@ -137,6 +147,35 @@ fn verify(api: Option<&str>) -> Result<ExitCode> {
         clean &= report.gaps.is_empty();
     }
     Ok(if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn import(api: &str, collection: &std::path::Path) -> Result<ExitCode> {
+    let api = apis::selected(Some(api))?.remove(0);
+    let apis::Source::File(file) = &api.source else {
+        anyhow::bail!("{}: its spec is fetched, not hand-written; there is nothing to draft into", api.name);
+    };
+    let spec_path = api.dir.join(file);
+    let text = std::fs::read_to_string(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
+    let generated = secgen_codegen::generate(&format!("specs/{}/{file}", api.name), text.as_bytes(), &api.config)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let requests = xtask::postman::read(collection)?;
+    let source = collection
+        .file_name()
+        .map_or_else(|| collection.display().to_string(), |name| name.to_string_lossy().into_owned());
+    let drafts = xtask::import::draft(&api, &text, &generated, &requests, &format!("`{source}`"))?;
+    std::fs::write(&spec_path, &drafts.spec).with_context(|| format!("writing {}", spec_path.display()))?;
+    for added in &drafts.added {
+        println!("drafted: {added}");
+    }
+    println!(
+        "{}: {} operations drafted into {}; review them, then `cargo xtask regen {}` and `cargo xtask verify {}`",
+        api.name,
+        drafts.added.len(),
+        xtask::workspace::display(&spec_path),
+        api.name,
+        api.name
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn regen_all(api: Option<&str>) -> Result<ExitCode> {

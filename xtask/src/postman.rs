@@ -18,14 +18,37 @@ pub struct EvidenceRequest {
     pub host: String,
     /// The path's segments; variables (`:id`, `{{id}}`) as written.
     pub segments: Vec<String>,
-    /// Query parameter names, with whether the example enables them.
-    pub query: Vec<String>,
-    /// Header names.
-    pub headers: Vec<String>,
+    /// Query parameters (those the example disables too: they are documented).
+    pub query: Vec<NamedValue>,
+    /// Headers the example sends.
+    pub headers: Vec<NamedValue>,
     /// The raw JSON request body, if it has one.
     pub body: Option<String>,
     /// Example responses.
     pub responses: Vec<ExampleResponse>,
+}
+
+/// A query parameter or header: its name, example value and description.
+#[derive(Debug, Clone)]
+pub struct NamedValue {
+    pub name: String,
+    pub value: Option<String>,
+    pub description: Option<String>,
+}
+
+impl NamedValue {
+    fn of(entry: &Value) -> Option<Self> {
+        let text = |key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
+        let description = match entry.get("description") {
+            Some(Value::Object(content)) => content.get("content").and_then(Value::as_str).map(str::to_owned),
+            _ => text("description"),
+        };
+        Some(NamedValue { name: text("key")?, value: text("value"), description })
+    }
+
+    fn named(name: &str) -> Self {
+        NamedValue { name: name.to_owned(), value: None, description: None }
+    }
 }
 
 /// An example response saved with a request.
@@ -89,7 +112,7 @@ fn request_of(request: &Value, item: &Value, name: &str, group: Option<String>) 
             headers
                 .iter()
                 .filter(|header| !header.get("disabled").and_then(Value::as_bool).unwrap_or(false))
-                .filter_map(|header| header.get("key").and_then(Value::as_str).map(str::to_owned))
+                .filter_map(NamedValue::of)
                 .collect()
         })
         .unwrap_or_default();
@@ -114,8 +137,8 @@ fn example_response(response: &Value) -> Option<ExampleResponse> {
     Some(ExampleResponse { name, status, body })
 }
 
-/// Host, path segments and query names of a URL object (`raw` filling what is missing).
-fn url_parts(url: &Value) -> (String, Vec<String>, Vec<String>) {
+/// Host, path segments and query parameters of a URL object (`raw` filling what is missing).
+fn url_parts(url: &Value) -> (String, Vec<String>, Vec<NamedValue>) {
     let raw = url.get("raw").and_then(Value::as_str).unwrap_or_default();
     let (raw_host, raw_segments, raw_query) = split_raw_url(raw);
     let strings = |key: &str| -> Option<Vec<String>> {
@@ -123,14 +146,13 @@ fn url_parts(url: &Value) -> (String, Vec<String>, Vec<String>) {
     };
     let host = strings("host").map(|parts| parts.join(".")).unwrap_or(raw_host);
     let segments = strings("path").map(|path| path.into_iter().filter(|segment| !segment.is_empty()).collect());
-    let query = url.get("query").and_then(Value::as_array).map(|query| {
-        query.iter().filter_map(|pair| pair.get("key").and_then(Value::as_str).map(str::to_owned)).collect()
-    });
+    let query =
+        url.get("query").and_then(Value::as_array).map(|query| query.iter().filter_map(NamedValue::of).collect());
     (host, segments.unwrap_or(raw_segments), query.unwrap_or(raw_query))
 }
 
-/// `https://{{host}}/v1/computers/:guid?limit=10` → host, segments, query names.
-fn split_raw_url(raw: &str) -> (String, Vec<String>, Vec<String>) {
+/// `https://{{host}}/v1/computers/:guid?limit=10` → host, segments, query parameters.
+fn split_raw_url(raw: &str) -> (String, Vec<String>, Vec<NamedValue>) {
     let without_scheme = raw.split_once("://").map_or(raw, |(_, rest)| rest);
     let (location, query) = without_scheme.split_once('?').unwrap_or((without_scheme, ""));
     let mut parts = location.split('/');
@@ -139,7 +161,10 @@ fn split_raw_url(raw: &str) -> (String, Vec<String>, Vec<String>) {
     let query = query
         .split('&')
         .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key).to_owned())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => NamedValue { value: Some(value.to_owned()), ..NamedValue::named(key) },
+            None => NamedValue::named(pair),
+        })
         .collect();
     (host, segments, query)
 }
@@ -153,7 +178,9 @@ mod tests {
         let (host, segments, query) = split_raw_url("https://{{host}}/v1/computers/:guid/trajectory?q=1&limit");
         assert_eq!(host, "{{host}}");
         assert_eq!(segments, ["v1", "computers", ":guid", "trajectory"]);
-        assert_eq!(query, ["q", "limit"]);
+        let names: Vec<&str> = query.iter().map(|param| param.name.as_str()).collect();
+        assert_eq!(names, ["q", "limit"]);
+        assert_eq!(query[0].value.as_deref(), Some("1"));
     }
 
     #[test]

@@ -26,7 +26,8 @@ use crate::progress::Progress;
 use crate::{scratch, spec_source, workspace};
 
 /// Headers every client sends or the runtime sets: never a spec parameter.
-const TRANSPORT_HEADERS: &[&str] = &["authorization", "accept", "content-type", "user-agent", "cache-control"];
+pub(crate) const TRANSPORT_HEADERS: &[&str] =
+    &["authorization", "accept", "content-type", "user-agent", "cache-control"];
 
 /// What `verify` found for one API.
 #[derive(Debug, Default)]
@@ -104,7 +105,7 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
     Ok(report)
 }
 
-fn is_excluded(exclusions: &[Exclusion], request: &EvidenceRequest) -> bool {
+pub(crate) fn is_excluded(exclusions: &[Exclusion], request: &EvidenceRequest) -> bool {
     let full_path = format!("/{}", request.segments.join("/"));
     exclusions.iter().any(|exclusion| {
         let by_name = exclusion.request.as_deref().is_some_and(|name| match name.strip_suffix('*') {
@@ -117,20 +118,20 @@ fn is_excluded(exclusions: &[Exclusion], request: &EvidenceRequest) -> bool {
 }
 
 /// The request's path segments below the API's server path; `None` if it is not under it.
-fn request_path(request: &EvidenceRequest, server_path: &str) -> Option<Vec<String>> {
+pub(crate) fn request_path(request: &EvidenceRequest, server_path: &str) -> Option<Vec<String>> {
     let prefix: Vec<&str> = server_path.split('/').filter(|segment| !segment.is_empty()).collect();
     let starts = request.segments.len() >= prefix.len()
         && prefix.iter().zip(&request.segments).all(|(expected, segment)| *expected == segment);
     starts.then(|| request.segments[prefix.len()..].to_vec())
 }
 
-fn is_variable(segment: &str) -> bool {
+pub(crate) fn is_variable(segment: &str) -> bool {
     segment.starts_with(':') || (segment.starts_with("{{") && segment.ends_with("}}"))
 }
 
 /// The operation whose method and path template fit; literal segments must be
 /// equal, a template parameter takes any segment. The most literal match wins.
-fn matching_operation<'a>(
+pub(crate) fn matching_operation<'a>(
     operations: impl Iterator<Item = &'a OperationSurface>,
     method: &str,
     path: &[String],
@@ -167,7 +168,7 @@ fn parameter_gaps(api: &Api, request: &EvidenceRequest, operation: &OperationSur
     };
     let managed = |name: &str| api.config.client.managed_headers.iter().any(|header| header.eq_ignore_ascii_case(name));
     let mut gaps = Vec::new();
-    for name in request.query.iter().filter(|name| !declared("query", name)) {
+    for name in request.query.iter().map(|param| &param.name).filter(|name| !declared("query", name)) {
         gaps.push(format!(
             "{}: query parameter `{name}` is not declared by `{}`",
             request.name, operation.operation_id
@@ -176,7 +177,7 @@ fn parameter_gaps(api: &Api, request: &EvidenceRequest, operation: &OperationSur
     let undeclared_header = |name: &&String| {
         !TRANSPORT_HEADERS.contains(&name.to_ascii_lowercase().as_str()) && !managed(name) && !declared("header", name)
     };
-    for name in request.headers.iter().filter(undeclared_header) {
+    for name in request.headers.iter().map(|header| &header.name).filter(undeclared_header) {
         gaps.push(format!("{}: header `{name}` is not declared by `{}`", request.name, operation.operation_id));
     }
     gaps
@@ -220,7 +221,7 @@ fn body_jobs(
     jobs
 }
 
-fn is_json(text: &str) -> bool {
+pub(crate) fn is_json(text: &str) -> bool {
     serde_json::from_str::<Value>(text).is_ok_and(|value| value.is_object() || value.is_array())
 }
 

@@ -1,0 +1,347 @@
+//! `cargo xtask import API --from COLLECTION`: drafts, into a hand-written spec,
+//! an operation for every evidence request that no operation matches.
+//!
+//! Each draft has the request's method and path, an operationId and summary from
+//! its name, its group as the tag, its parameters with their descriptions, and
+//! request and response schemas inferred from its examples. Everything inferred
+//! is marked (`x-secgen-inferred: true`, and a description saying so), so a
+//! reviewer sees what no source states. The draft is inserted as text: every
+//! line a person wrote stays as it was.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result, bail};
+use heck::ToLowerCamelCase;
+use secgen_codegen::GeneratedCrate;
+use serde_json::{Map, Value, json};
+
+use crate::apis::Api;
+use crate::postman::EvidenceRequest;
+use crate::verify::{TRANSPORT_HEADERS, is_excluded, is_json, is_variable, matching_operation, request_path};
+
+/// What the importer added, and the spec with it.
+pub struct Drafts {
+    pub spec: String,
+    /// `GET /path (request name)`, one per drafted operation.
+    pub added: Vec<String>,
+}
+
+/// Drafts an operation for every request of `requests` no operation of
+/// `generated` matches, into `spec` (the hand-written spec's YAML text).
+pub fn draft(
+    api: &Api,
+    spec: &str,
+    generated: &GeneratedCrate,
+    requests: &[EvidenceRequest],
+    source: &str,
+) -> Result<Drafts> {
+    let mut taken: BTreeSet<String> = generated.surface.operations.values().map(|op| op.operation_id.clone()).collect();
+    // Path template → method → operation, in the order the collection has them.
+    let mut drafted: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut added = Vec::new();
+    for request in requests {
+        if is_excluded(&api.evidence.exclude, request) {
+            continue;
+        }
+        let Some(path) = request_path(request, &api.evidence.server_path) else { continue };
+        if matching_operation(generated.surface.operations.values(), &request.method, &path).is_some() {
+            continue;
+        }
+        let template =
+            format!("/{}", path.iter().map(|segment| template_segment(segment)).collect::<Vec<_>>().join("/"));
+        let method = request.method.to_ascii_lowercase();
+        let methods = drafted.entry(template.clone()).or_default();
+        if methods.iter().any(|(known, _)| *known == method) {
+            continue;
+        }
+        if methods.is_empty() {
+            order.push(template.clone());
+        }
+        let operation_id = unique_id(&request.name, &mut taken);
+        methods.push((method.clone(), operation(api, request, &path, &operation_id, source)));
+        added.push(format!("{} {template} ({})", request.method, request.name));
+    }
+    let mut text = spec.to_owned();
+    for template in order {
+        let methods = &drafted[&template];
+        text = insert_path(&text, &template, methods)?;
+    }
+    Ok(Drafts { spec: text, added })
+}
+
+/// `:id` and `{{id}}` become `{id}`.
+fn template_segment(segment: &str) -> String {
+    match variable_name(segment) {
+        Some(name) => format!("{{{name}}}"),
+        None => segment.to_owned(),
+    }
+}
+
+fn variable_name(segment: &str) -> Option<String> {
+    if !is_variable(segment) {
+        return None;
+    }
+    let name = segment.trim_start_matches(':').trim_start_matches("{{").trim_end_matches("}}");
+    Some(name.to_lower_camel_case())
+}
+
+/// An operationId from the request's own name (`Get endpoints` → `getEndpoints`), unique.
+fn unique_id(name: &str, taken: &mut BTreeSet<String>) -> String {
+    let last = name.rsplit(" / ").next().unwrap_or(name);
+    let mut base = last.to_lower_camel_case();
+    if base.is_empty() {
+        base = "operation".to_owned();
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+const INFERRED: &str = "Inferred by `cargo xtask import` from the vendor's examples; no source states it.";
+
+fn operation(api: &Api, request: &EvidenceRequest, path: &[String], operation_id: &str, source: &str) -> Value {
+    let summary = request.name.rsplit(" / ").next().unwrap_or(&request.name);
+    let mut operation = Map::new();
+    operation.insert("operationId".into(), json!(operation_id));
+    operation.insert("summary".into(), json!(summary));
+    operation.insert(
+        "description".into(),
+        json!(format!(
+            "Drafted by `cargo xtask import` from the request `{}` of {source}; review before relying on it.",
+            request.name
+        )),
+    );
+    if let Some(group) = &request.group {
+        operation.insert("tags".into(), json!([group]));
+    }
+    operation.insert("x-secgen-inferred".into(), json!(true));
+    let mut parameters = Vec::new();
+    for name in path.iter().filter_map(|segment| variable_name(segment)) {
+        parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+    }
+    for param in &request.query {
+        let schema = param.value.as_deref().map_or(json!({"type": "string"}), scalar_schema);
+        let description = param.description.clone().unwrap_or_else(|| INFERRED.to_owned());
+        parameters.push(json!({"name": param.name, "in": "query", "description": description, "schema": schema}));
+    }
+    let managed = |name: &str| api.config.client.managed_headers.iter().any(|header| header.eq_ignore_ascii_case(name));
+    for header in request.headers.iter().filter(|header| {
+        !TRANSPORT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str()) && !managed(&header.name)
+    }) {
+        let description = header.description.clone().unwrap_or_else(|| INFERRED.to_owned());
+        parameters.push(
+            json!({"name": header.name, "in": "header", "description": description, "schema": {"type": "string"}}),
+        );
+    }
+    if !parameters.is_empty() {
+        operation.insert("parameters".into(), Value::Array(parameters));
+    }
+    if let Some(body) = request.body.as_deref().filter(|body| is_json(body)) {
+        let example: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        operation.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": {"application/json": {"schema": infer(&[&example])}}}),
+        );
+    }
+    operation.insert("responses".into(), responses(request));
+    Value::Object(operation)
+}
+
+fn responses(request: &EvidenceRequest) -> Value {
+    let mut by_status: BTreeMap<u16, Vec<Value>> = BTreeMap::new();
+    for example in &request.responses {
+        let body =
+            serde_json::from_str(&example.body).ok().filter(|value: &Value| value.is_object() || value.is_array());
+        by_status.entry(example.status).or_default().extend(body);
+    }
+    if !by_status.keys().any(|status| (200..300).contains(status)) {
+        by_status.entry(200).or_default();
+    }
+    let mut responses = Map::new();
+    for (status, bodies) in by_status {
+        let mut response = json!({"description": format!("Status {status} (from the vendor's examples).")});
+        if !bodies.is_empty() {
+            let refs: Vec<&Value> = bodies.iter().collect();
+            response["content"] = json!({"application/json": {"schema": infer(&refs)}});
+        }
+        responses.insert(status.to_string(), response);
+    }
+    Value::Object(responses)
+}
+
+/// A query example value's type: integers and booleans are recognised.
+fn scalar_schema(value: &str) -> Value {
+    if value.parse::<i64>().is_ok() {
+        json!({"type": "integer"})
+    } else if value == "true" || value == "false" {
+        json!({"type": "boolean"})
+    } else {
+        json!({"type": "string"})
+    }
+}
+
+/// A schema every example fits: types, `date-time`/`uuid`/`email` where every
+/// string fits, array items and object properties merged across examples.
+pub fn infer(examples: &[&Value]) -> Value {
+    let present: Vec<&Value> = examples.iter().copied().filter(|value| !value.is_null()).collect();
+    let nullable = present.len() < examples.len();
+    let mut schema = match present.first() {
+        None => json!({}),
+        Some(Value::Object(_)) => infer_object(&present),
+        Some(Value::Array(_)) => {
+            let items: Vec<&Value> = present.iter().filter_map(|value| value.as_array()).flatten().collect();
+            json!({"type": "array", "items": infer(&items)})
+        }
+        Some(Value::String(_)) => string_schema(&present),
+        Some(Value::Bool(_)) => json!({"type": "boolean"}),
+        Some(Value::Number(_)) if present.iter().all(|value| value.is_i64() || value.is_u64()) => {
+            json!({"type": "integer"})
+        }
+        Some(Value::Number(_)) => json!({"type": "number"}),
+        Some(Value::Null) => json!({}),
+    };
+    let kinds: BTreeSet<&str> = present.iter().map(|value| kind(value)).collect();
+    if kinds.len() > 1 && !(kinds.len() == 2 && kinds.contains("integer") && kinds.contains("number")) {
+        // Examples disagree: leave the value open rather than guess.
+        schema = json!({});
+    }
+    if nullable && schema.as_object().is_some_and(|schema| !schema.is_empty()) {
+        schema["nullable"] = json!(true);
+    }
+    schema
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::Null => "null",
+    }
+}
+
+fn infer_object(objects: &[&Value]) -> Value {
+    let mut keys: Vec<&String> = Vec::new();
+    for object in objects.iter().filter_map(|value| value.as_object()) {
+        for key in object.keys() {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    let mut properties = Map::new();
+    for key in keys {
+        let values: Vec<&Value> = objects.iter().filter_map(|object| object.get(key.as_str())).collect();
+        properties.insert(key.clone(), infer(&values));
+    }
+    json!({"type": "object", "properties": properties})
+}
+
+fn string_schema(values: &[&Value]) -> Value {
+    let texts: Vec<&str> = values.iter().filter_map(|value| value.as_str()).collect();
+    let all = |test: fn(&str) -> bool| !texts.is_empty() && texts.iter().all(|text| test(text));
+    let format = if all(is_date_time) {
+        Some("date-time")
+    } else if all(is_uuid) {
+        Some("uuid")
+    } else if all(is_email) {
+        Some("email")
+    } else {
+        None
+    };
+    match format {
+        Some(format) => json!({"type": "string", "format": format}),
+        None => json!({"type": "string"}),
+    }
+}
+
+fn is_date_time(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.len() >= 20
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'T'
+        && bytes[13] == b':'
+        && text[..4].bytes().all(|byte| byte.is_ascii_digit())
+}
+
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|group| group.bytes().all(|byte| byte.is_ascii_hexdigit()))
+}
+
+fn is_email(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !text.contains(' '))
+}
+
+/// Inserts a path item (or methods of an existing one) into the `paths:` block,
+/// as text, leaving every other line alone.
+fn insert_path(text: &str, template: &str, methods: &[(String, Value)]) -> Result<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let paths_at =
+        lines.iter().position(|line| *line == "paths:").context("the spec has no top-level `paths:` block")?;
+    let block_end = (paths_at + 1..lines.len())
+        .find(|&index| !lines[index].is_empty() && !lines[index].starts_with(' ') && !lines[index].starts_with('#'))
+        .unwrap_or(lines.len());
+    let key_line = |line: &str| {
+        let key = line.strip_prefix("  ")?.strip_suffix(':')?;
+        (!key.starts_with(' ')).then(|| key.trim_matches(|c| c == '"' || c == '\'').to_owned())
+    };
+    let existing = (paths_at + 1..block_end).find(|&index| key_line(lines[index]).as_deref() == Some(template));
+    let (insert_at, block) = match existing {
+        Some(start) => {
+            let end = (start + 1..block_end)
+                .find(|&index| {
+                    lines[index].starts_with("  ")
+                        && !lines[index].starts_with("   ")
+                        && !lines[index].trim().is_empty()
+                })
+                .unwrap_or(block_end);
+            let mut body = String::new();
+            for (method, operation) in methods {
+                body.push_str(&indent(&yaml_of(&json!({ method: operation }))?, 4));
+            }
+            (trim_blank_end(&lines, start, end), body)
+        }
+        None => {
+            let mut item = Map::new();
+            for (method, operation) in methods {
+                item.insert(method.clone(), operation.clone());
+            }
+            let yaml = yaml_of(&json!({ template: Value::Object(item) }))?;
+            (trim_blank_end(&lines, paths_at, block_end), indent(&yaml, 2))
+        }
+    };
+    let mut out: Vec<String> = lines[..insert_at].iter().map(|line| (*line).to_owned()).collect();
+    out.extend(block.lines().map(str::to_owned));
+    out.extend(lines[insert_at..].iter().map(|line| (*line).to_owned()));
+    Ok(out.join("\n") + "\n")
+}
+
+/// The index after the last non-blank line of `start..end`.
+fn trim_blank_end(lines: &[&str], start: usize, end: usize) -> usize {
+    (start + 1..end).rev().find(|&index| !lines[index].trim().is_empty()).map_or(start + 1, |index| index + 1)
+}
+
+fn yaml_of(value: &Value) -> Result<String> {
+    let text = yaml_serde::to_string(value)?;
+    if text.trim().is_empty() {
+        bail!("nothing to write");
+    }
+    Ok(text)
+}
+
+fn indent(text: &str, spaces: usize) -> String {
+    let pad = " ".repeat(spaces);
+    text.lines().map(|line| if line.is_empty() { "\n".to_owned() } else { format!("{pad}{line}\n") }).collect()
+}

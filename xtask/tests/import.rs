@@ -1,0 +1,111 @@
+//! `cargo xtask import`: drafting what a spec lacks from a collection written
+//! for the test; the drafts leave every written line alone, generate, and hold
+//! up under `verify`.
+
+use secgen_codegen::ApiConfig;
+use xtask::apis::{Api, Evidence, Exclusion, Source};
+use xtask::postman;
+
+const SPEC: &str = r##"openapi: 3.0.3
+info: {title: Alerts, version: "1"}
+servers: [{url: "https://api.example.com/v1"}]
+paths:
+  # Written by a person; the importer must not touch it.
+  /alerts:
+    get:
+      operationId: listAlerts
+      responses:
+        "200":
+          description: OK
+components:
+  schemas:
+    Unused: {type: string}
+"##;
+
+const COLLECTION: &str = r##"{
+  "info": {"name": "Alerts"},
+  "item": [
+    {"name": "Alerts API", "item": [
+      {"name": "List alerts", "request": {"method": "GET", "url": "https://{{host}}/v1/alerts"}},
+      {"name": "Get alert",
+       "request": {"method": "GET", "url": {"raw": "https://{{host}}/v1/alerts/:alertId?fields=all&limit=5",
+         "path": ["v1", "alerts", ":alertId"],
+         "query": [{"key": "fields", "value": "all", "description": "Which fields to return."}, {"key": "limit", "value": "5"}]},
+         "header": [{"key": "X-Tenant-ID", "value": "{{tenant}}", "description": "Tenant ID."}]},
+       "response": [
+         {"name": "OK", "code": 200, "body": "{\"id\": \"0afef0e6-5df7-4cc0-b8d4-068cfd6820d1\", \"raisedAt\": \"2026-01-08T10:00:00.000Z\", \"owner\": {\"email\": \"soc@example.com\"}, \"tags\": [\"a\", \"b\"], \"count\": 3, \"score\": 0.5, \"note\": null}"},
+         {"name": "Not found", "code": 404, "body": "{\"error\": \"notFound\", \"message\": \"No such alert\"}"}
+       ]},
+      {"name": "Acknowledge alert",
+       "request": {"method": "POST", "url": "https://{{host}}/v1/alerts/{{alertId}}/actions",
+         "body": {"mode": "raw", "raw": "{\"action\": \"acknowledge\", \"message\": \"seen\"}"}},
+       "response": [{"name": "Accepted", "code": 201, "body": "{\"id\": \"x1\", \"result\": \"success\"}"}]},
+      {"name": "Token", "request": {"method": "POST", "url": "https://id.example.com/oauth2/token"}}
+    ]}
+  ]
+}"##;
+
+fn api(name: &str) -> Api {
+    let config: ApiConfig =
+        yaml_serde::from_str(&format!("crate_name: {name}\nversion: 0.1.0\ndescription: Alerts\n")).unwrap();
+    let exclude = vec![Exclusion {
+        request: Some("Alerts API / Token".to_owned()),
+        path_prefix: None,
+        reason: "identity".to_owned(),
+    }];
+    Api {
+        name: name.to_owned(),
+        dir: std::env::temp_dir(),
+        source: Source::File("spec.yaml".to_owned()),
+        config,
+        evidence: Evidence { collections: Vec::new(), server_path: "/v1".to_owned(), exclude },
+    }
+}
+
+#[test]
+fn drafts_keep_every_written_line_generate_and_pass_verify() {
+    let api = api("import-alerts");
+    let generated = secgen_codegen::generate("spec.yaml", SPEC.as_bytes(), &api.config).unwrap();
+    let requests = postman::parse("alerts.json", COLLECTION).unwrap();
+    let drafts = xtask::import::draft(&api, SPEC, &generated, &requests, "`alerts.json`").unwrap();
+    assert_eq!(
+        drafts.added,
+        [
+            "GET /alerts/{alertId} (Alerts API / Get alert)",
+            "POST /alerts/{alertId}/actions (Alerts API / Acknowledge alert)"
+        ]
+    );
+
+    // The written lines, comment included, stand as they were, in order.
+    let mut new_lines = drafts.spec.lines();
+    for line in SPEC.lines() {
+        assert!(new_lines.any(|new| new == line), "`{line}` was changed or moved:\n{}", drafts.spec);
+    }
+    assert!(drafts.spec.contains("x-secgen-inferred: true"), "{}", drafts.spec);
+    assert!(
+        drafts.spec.contains("format: uuid")
+            && drafts.spec.contains("format: date-time")
+            && drafts.spec.contains("format: email")
+    );
+    assert!(drafts.spec.contains("description: Which fields to return."));
+
+    let regenerated = secgen_codegen::generate("spec.yaml", drafts.spec.as_bytes(), &api.config)
+        .unwrap_or_else(|error| panic!("{error}\n{}", drafts.spec));
+    let methods: Vec<&str> = regenerated.surface.operations.values().map(|op| op.operation_id.as_str()).collect();
+    assert!(methods.contains(&"getAlert") && methods.contains(&"acknowledgeAlert"), "{methods:?}");
+    let report = xtask::verify::verify_requests(&api, &regenerated, &requests).unwrap();
+    assert_eq!(report.gaps, Vec::<String>::new(), "{}", drafts.spec);
+    assert_eq!((report.matched, report.excluded), (3, 1));
+}
+
+#[test]
+fn importing_twice_adds_nothing_the_second_time() {
+    let api = api("import-twice");
+    let requests = postman::parse("alerts.json", COLLECTION).unwrap();
+    let generated = secgen_codegen::generate("spec.yaml", SPEC.as_bytes(), &api.config).unwrap();
+    let once = xtask::import::draft(&api, SPEC, &generated, &requests, "`alerts.json`").unwrap();
+    let generated = secgen_codegen::generate("spec.yaml", once.spec.as_bytes(), &api.config).unwrap();
+    let twice = xtask::import::draft(&api, &once.spec, &generated, &requests, "`alerts.json`").unwrap();
+    assert!(twice.added.is_empty(), "{:?}", twice.added);
+    assert_eq!(twice.spec, once.spec);
+}
