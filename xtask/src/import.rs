@@ -62,7 +62,12 @@ pub fn draft(
         methods.push((method.clone(), operation(api, request, &path, &operation_id, source)));
         added.push(format!("{} {template} ({})", request.method, request.name));
     }
+    let existing: BTreeSet<String> = component_names(spec);
+    let components = share_recurring_shapes(&mut drafted, &existing);
     let mut text = spec.to_owned();
+    if !components.is_empty() {
+        text = insert_components(&text, &components)?;
+    }
     for template in order {
         let methods = &drafted[&template];
         text = insert_path(&text, &template, methods)?;
@@ -282,6 +287,176 @@ fn is_uuid(text: &str) -> bool {
 
 fn is_email(text: &str) -> bool {
     text.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !text.contains(' '))
+}
+
+/// The names under `components: schemas:` (two-space YAML, as hand-written specs here are).
+fn component_names(spec: &str) -> BTreeSet<String> {
+    let value: Value = yaml_serde::from_str(spec).unwrap_or(Value::Null);
+    value
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// An object shape (two or more properties) that recurs across the drafts
+/// becomes one component, named after the property it stands under
+/// (`owner` → `Owner`, the items of `alerts` → `Alert`); the largest first, so
+/// the shapes inside it are counted once.
+fn share_recurring_shapes(
+    drafted: &mut BTreeMap<String, Vec<(String, Value)>>,
+    existing: &BTreeSet<String>,
+) -> Vec<(String, Value)> {
+    let mut taken = existing.clone();
+    let mut components: Vec<(String, Value)> = Vec::new();
+    loop {
+        let mut seen: BTreeMap<String, (usize, Value, Option<String>)> = BTreeMap::new();
+        let mut visit = |schema: &Value, hint: Option<&str>| {
+            let entry = seen.entry(schema.to_string()).or_insert_with(|| (0, schema.clone(), hint.map(str::to_owned)));
+            entry.0 += 1;
+        };
+        for methods in drafted.values() {
+            for (_, operation) in methods {
+                walk_shapes(operation, operation.get("operationId").and_then(Value::as_str), &mut visit);
+            }
+        }
+        for (_, schema) in &components {
+            walk_shapes_inside(schema, &mut visit);
+        }
+        let Some((text, (_, schema, hint))) =
+            seen.into_iter().filter(|(_, (count, _, _))| *count > 1).max_by_key(|(text, _)| (text.len(), text.clone()))
+        else {
+            break;
+        };
+        let name = component_name(hint.as_deref(), &mut taken);
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        for methods in drafted.values_mut() {
+            for (_, operation) in methods.iter_mut() {
+                replace_shape(operation, &text, &reference);
+            }
+        }
+        for (_, component) in components.iter_mut() {
+            replace_shape_inside(component, &text, &reference);
+        }
+        components.push((name, schema));
+    }
+    components
+}
+
+fn is_shape(value: &Value) -> bool {
+    value.get("type").and_then(Value::as_str) == Some("object")
+        && value.get("properties").and_then(Value::as_object).is_some_and(|properties| properties.len() >= 2)
+}
+
+/// Calls `visit` on every object shape below `value`, with the property it stands under.
+fn walk_shapes(value: &Value, hint: Option<&str>, visit: &mut impl FnMut(&Value, Option<&str>)) {
+    if is_shape(value) {
+        visit(value, hint);
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let hint = match key.as_str() {
+                    "properties" | "content" | "application/json" | "schema" | "responses" | "requestBody" => hint,
+                    "items" => hint.map(|hint| hint.strip_suffix('s').unwrap_or(hint)),
+                    // Statuses and media types say nothing about what the body holds.
+                    _ if key.parse::<u16>().is_ok() || key.contains('/') => hint,
+                    _ if map.contains_key("type") => hint,
+                    _ => Some(key.as_str()),
+                };
+                walk_shapes(child, hint, visit);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| walk_shapes(item, hint, visit)),
+        _ => {}
+    }
+}
+
+/// The shapes inside a component, not the component itself.
+fn walk_shapes_inside(schema: &Value, visit: &mut impl FnMut(&Value, Option<&str>)) {
+    for (key, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        walk_shapes(property, Some(key), visit);
+    }
+}
+
+fn replace_shape(value: &mut Value, shape: &str, reference: &Value) {
+    if is_shape(value) && value.to_string() == shape {
+        *value = reference.clone();
+        return;
+    }
+    match value {
+        Value::Object(map) => map.values_mut().for_each(|child| replace_shape(child, shape, reference)),
+        Value::Array(items) => items.iter_mut().for_each(|item| replace_shape(item, shape, reference)),
+        _ => {}
+    }
+}
+
+fn replace_shape_inside(schema: &mut Value, shape: &str, reference: &Value) {
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.values_mut().for_each(|property| replace_shape(property, shape, reference));
+    }
+}
+
+fn component_name(hint: Option<&str>, taken: &mut BTreeSet<String>) -> String {
+    use heck::ToUpperCamelCase;
+    let base = hint
+        .map(|hint| hint.to_upper_camel_case())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "Shape".to_owned());
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// Adds schemas at the end of `components: schemas:` (creating either if needed), as text.
+fn insert_components(text: &str, components: &[(String, Value)]) -> Result<String> {
+    let mut schemas = Map::new();
+    for (name, schema) in components {
+        let mut schema = schema.clone();
+        schema["x-secgen-inferred"] = json!(true);
+        schemas.insert(name.clone(), schema);
+    }
+    let yaml = yaml_of(&Value::Object(schemas))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let top_level_end = |from: usize| {
+        (from + 1..lines.len())
+            .find(|&index| !lines[index].is_empty() && !lines[index].starts_with(' ') && !lines[index].starts_with('#'))
+            .unwrap_or(lines.len())
+    };
+    let Some(components_at) = lines.iter().position(|line| *line == "components:") else {
+        return Ok(format!(
+            "{}
+components:
+  schemas:
+{}",
+            text.trim_end(),
+            indent(&yaml, 4)
+        ));
+    };
+    let components_end = top_level_end(components_at);
+    let schemas_at = (components_at + 1..components_end).find(|&index| lines[index] == "  schemas:");
+    let (insert_at, block) = match schemas_at {
+        Some(at) => {
+            let end = (at + 1..components_end)
+                .find(|&index| {
+                    lines[index].starts_with("  ")
+                        && !lines[index].starts_with("   ")
+                        && !lines[index].trim().is_empty()
+                })
+                .unwrap_or(components_end);
+            (trim_blank_end(&lines, at, end), indent(&yaml, 4))
+        }
+        None => (trim_blank_end(&lines, components_at, components_end), format!("  schemas:\n{}", indent(&yaml, 4))),
+    };
+    let mut out: Vec<String> = lines[..insert_at].iter().map(|line| (*line).to_owned()).collect();
+    out.extend(block.lines().map(str::to_owned));
+    out.extend(lines[insert_at..].iter().map(|line| (*line).to_owned()));
+    Ok(out.join("\n") + "\n")
 }
 
 /// Inserts a path item (or methods of an existing one) into the `paths:` block,

@@ -33,13 +33,13 @@ const COLLECTION: &str = r##"{
          "query": [{"key": "fields", "value": "all", "description": "Which fields to return."}, {"key": "limit", "value": "5"}]},
          "header": [{"key": "X-Tenant-ID", "value": "{{tenant}}", "description": "Tenant ID."}]},
        "response": [
-         {"name": "OK", "code": 200, "body": "{\"id\": \"0afef0e6-5df7-4cc0-b8d4-068cfd6820d1\", \"raisedAt\": \"2026-01-08T10:00:00.000Z\", \"owner\": {\"email\": \"soc@example.com\"}, \"tags\": [\"a\", \"b\"], \"count\": 3, \"score\": 0.5, \"note\": null}"},
+         {"name": "OK", "code": 200, "body": "{\"id\": \"0afef0e6-5df7-4cc0-b8d4-068cfd6820d1\", \"raisedAt\": \"2026-01-08T10:00:00.000Z\", \"owner\": {\"email\": \"soc@example.com\", \"name\": \"SOC\"}, \"tags\": [\"a\", \"b\"], \"count\": 3, \"score\": 0.5, \"note\": null}"},
          {"name": "Not found", "code": 404, "body": "{\"error\": \"notFound\", \"message\": \"No such alert\"}"}
        ]},
       {"name": "Acknowledge alert",
        "request": {"method": "POST", "url": "https://{{host}}/v1/alerts/{{alertId}}/actions",
          "body": {"mode": "raw", "raw": "{\"action\": \"acknowledge\", \"message\": \"seen\"}"}},
-       "response": [{"name": "Accepted", "code": 201, "body": "{\"id\": \"x1\", \"result\": \"success\"}"}]},
+       "response": [{"name": "Accepted", "code": 201, "body": "{\"id\": \"x1\", \"result\": \"success\", \"owner\": {\"email\": \"soc@example.com\", \"name\": \"SOC\"}}"}]},
       {"name": "Token", "request": {"method": "POST", "url": "https://id.example.com/oauth2/token"}}
     ]}
   ]
@@ -88,6 +88,9 @@ fn drafts_keep_every_written_line_generate_and_pass_verify() {
             && drafts.spec.contains("format: email")
     );
     assert!(drafts.spec.contains("description: Which fields to return."));
+    // The owner shape recurs in two responses: one component, referred to twice.
+    assert_eq!(drafts.spec.matches("$ref: '#/components/schemas/Owner'").count(), 2, "{}", drafts.spec);
+    assert!(drafts.spec.contains("    Owner:\n"), "{}", drafts.spec);
 
     let regenerated = secgen_codegen::generate("spec.yaml", drafts.spec.as_bytes(), &api.config)
         .unwrap_or_else(|error| panic!("{error}\n{}", drafts.spec));
