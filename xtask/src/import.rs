@@ -332,11 +332,11 @@ fn share_recurring_shapes(
         let reference = json!({"$ref": format!("#/components/schemas/{name}")});
         for methods in drafted.values_mut() {
             for (_, operation) in methods.iter_mut() {
-                replace_shape(operation, &text, &reference);
+                replace_shape(operation, &schema, &reference);
             }
         }
         for (_, component) in components.iter_mut() {
-            replace_shape_inside(component, &text, &reference);
+            replace_shape_inside(component, &schema, &reference);
         }
         components.push((name, schema));
     }
@@ -379,8 +379,8 @@ fn walk_shapes_inside(schema: &Value, visit: &mut impl FnMut(&Value, Option<&str
     }
 }
 
-fn replace_shape(value: &mut Value, shape: &str, reference: &Value) {
-    if is_shape(value) && value.to_string() == shape {
+fn replace_shape(value: &mut Value, shape: &Value, reference: &Value) {
+    if is_shape(value) && value == shape {
         *value = reference.clone();
         return;
     }
@@ -391,7 +391,7 @@ fn replace_shape(value: &mut Value, shape: &str, reference: &Value) {
     }
 }
 
-fn replace_shape_inside(schema: &mut Value, shape: &str, reference: &Value) {
+fn replace_shape_inside(schema: &mut Value, shape: &Value, reference: &Value) {
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         properties.values_mut().for_each(|property| replace_shape(property, shape, reference));
     }
