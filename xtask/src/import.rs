@@ -323,7 +323,7 @@ fn share_recurring_shapes(
         for (_, schema) in &components {
             walk_shapes_inside(schema, &mut visit);
         }
-        let Some((text, (_, schema, hint))) =
+        let Some((_, (_, schema, hint))) =
             seen.into_iter().filter(|(_, (count, _, _))| *count > 1).max_by_key(|(text, _)| (text.len(), text.clone()))
         else {
             break;
