@@ -39,7 +39,8 @@ pub struct Evidence {
     pub exclude: Vec<Exclusion>,
 }
 
-/// Requests `verify` leaves out: by the request's name, or by where its path starts.
+/// What `verify` leaves out: requests by name or by where their path starts, or
+/// (with `parameter`) one query parameter or header those requests send.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exclusion {
@@ -49,6 +50,10 @@ pub struct Exclusion {
     /// A path prefix (`/v0/`), matched against the request's path.
     #[serde(default)]
     pub path_prefix: Option<String>,
+    /// Only this parameter of the requests (all of them when neither `request` nor
+    /// `path_prefix` is given), not the requests themselves.
+    #[serde(default)]
+    pub parameter: Option<String>,
     /// Why it is left out.
     pub reason: String,
 }

@@ -30,6 +30,20 @@ pub(crate) const TRANSPORT_HEADERS: &[&str] =
     &["authorization", "accept", "content-type", "user-agent", "cache-control"];
 
 /// What `verify` found for one API.
+#[cfg(test)]
+mod tests {
+    use super::glob_matches;
+
+    #[test]
+    fn request_patterns_take_stars_anywhere() {
+        assert!(glob_matches("*Policies / *", "v1 / Policies / Get audit policy"));
+        assert!(glob_matches("Orbital / *", "Orbital / Query"));
+        assert!(glob_matches("Exact", "Exact"));
+        assert!(!glob_matches("Orbital / *", "v1 / Orbital / Query"));
+        assert!(!glob_matches("a*b*c", "acb"));
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Report {
     pub requests: usize,
@@ -106,15 +120,43 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
 }
 
 pub(crate) fn is_excluded(exclusions: &[Exclusion], request: &EvidenceRequest) -> bool {
-    let full_path = format!("/{}", request.segments.join("/"));
+    exclusions.iter().filter(|exclusion| exclusion.parameter.is_none()).any(|exclusion| applies(exclusion, request))
+}
+
+/// Whether a parameter exclusion covers `name` as `request` sends it.
+fn is_excluded_parameter(exclusions: &[Exclusion], request: &EvidenceRequest, name: &str) -> bool {
     exclusions.iter().any(|exclusion| {
-        let by_name = exclusion.request.as_deref().is_some_and(|name| match name.strip_suffix('*') {
-            Some(prefix) => request.name.starts_with(prefix),
-            None => request.name == name,
-        });
-        let by_path = exclusion.path_prefix.as_deref().is_some_and(|prefix| full_path.starts_with(prefix));
-        by_name || by_path
+        exclusion.parameter.as_deref().is_some_and(|parameter| parameter.eq_ignore_ascii_case(name))
+            && (exclusion.request.is_none() && exclusion.path_prefix.is_none() || applies(exclusion, request))
     })
+}
+
+/// Whether an exclusion's request name or path prefix fits `request`.
+fn applies(exclusion: &Exclusion, request: &EvidenceRequest) -> bool {
+    let full_path = format!("/{}", request.segments.join("/"));
+    let by_name = exclusion.request.as_deref().is_some_and(|pattern| glob_matches(pattern, &request.name));
+    let by_path = exclusion.path_prefix.as_deref().is_some_and(|prefix| full_path.starts_with(prefix));
+    by_name || by_path
+}
+
+/// `*` stands for any run of characters; everything else is literal.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The request's path segments below the API's server path; `None` if it is not under it.
@@ -163,19 +205,26 @@ pub(crate) fn matching_operation<'a>(
 }
 
 fn parameter_gaps(api: &Api, request: &EvidenceRequest, operation: &OperationSurface) -> Vec<String> {
+    // `name[]` and `name` are the same array parameter (Rails and PHP read both).
+    let base = |name: &str| name.strip_suffix("[]").unwrap_or(name).to_ascii_lowercase();
     let declared = |location: &str, name: &str| {
-        operation.params.iter().any(|param| param.location == location && param.name.eq_ignore_ascii_case(name))
+        operation.params.iter().any(|param| param.location == location && base(&param.name) == base(name))
     };
     let managed = |name: &str| api.config.client.managed_headers.iter().any(|header| header.eq_ignore_ascii_case(name));
     let mut gaps = Vec::new();
-    for name in request.query.iter().map(|param| &param.name).filter(|name| !declared("query", name)) {
+    let excluded = |name: &str| is_excluded_parameter(&api.evidence.exclude, request, name);
+    for name in request.query.iter().map(|param| &param.name).filter(|name| !declared("query", name) && !excluded(name))
+    {
         gaps.push(format!(
             "{}: query parameter `{name}` is not declared by `{}`",
             request.name, operation.operation_id
         ));
     }
     let undeclared_header = |name: &&String| {
-        !TRANSPORT_HEADERS.contains(&name.to_ascii_lowercase().as_str()) && !managed(name) && !declared("header", name)
+        !TRANSPORT_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+            && !managed(name)
+            && !declared("header", name)
+            && !excluded(name)
     };
     for name in request.headers.iter().map(|header| &header.name).filter(undeclared_header) {
         gaps.push(format!("{}: header `{name}` is not declared by `{}`", request.name, operation.operation_id));

@@ -51,6 +51,7 @@ fn api(name: &str) -> Api {
     let exclude = vec![Exclusion {
         request: Some("Alerts API / Token".to_owned()),
         path_prefix: None,
+        parameter: None,
         reason: "identity".to_owned(),
     }];
     Api {

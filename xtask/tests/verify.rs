@@ -74,6 +74,7 @@ fn api(name: &str) -> Api {
     let exclude = vec![Exclusion {
         request: Some("Alerts / Token".to_owned()),
         path_prefix: None,
+        parameter: None,
         reason: "the identity service, not this API".to_owned(),
     }];
     Api {

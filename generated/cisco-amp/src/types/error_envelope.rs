@@ -9,6 +9,9 @@ pub struct ErrorEnvelope {
     /// The `version` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Links, as on success (\[capture\]: the 404 and 409 of the policy file list requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,

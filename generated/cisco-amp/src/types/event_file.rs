@@ -20,12 +20,26 @@ pub struct EventFile {
     /// The `identity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// The archive a detected file was found in (\[capture\]: `Get events` in secure-endpoint.2023-08-02; real consoles send it on threat events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_file: Option<EventFileArchivedFile>,
     /// The `parent` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<EventFileParent>,
     /// The `attack_details` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_details: Option<EventFileAttackDetails>,
+}
+
+/// The archive a detected file was found in (\[capture\]: `Get events` in secure-endpoint.2023-08-02; real consoles send it on threat events).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EventFileArchivedFile {
+    /// The `disposition` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<String>,
+    /// The `identity` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
 }
 
 /// The `parent` property.

@@ -133,6 +133,10 @@ mod trajectory;
 
 pub use trajectory::*;
 
+mod trajectory_event;
+
+pub use trajectory_event::*;
+
 mod vulnerability;
 
 pub use vulnerability::*;
