@@ -2,8 +2,9 @@
 //! for the test; the drafts leave every written line alone, generate, and hold
 //! up under `verify`.
 
-use secgen_codegen::ApiConfig;
-use xtask::apis::{Api, Evidence, Exclusion, Source};
+mod support;
+
+use xtask::apis::Api;
 use xtask::postman;
 
 const SPEC: &str = r##"openapi: 3.0.3
@@ -46,21 +47,7 @@ const COLLECTION: &str = r##"{
 }"##;
 
 fn api(name: &str) -> Api {
-    let config: ApiConfig =
-        yaml_serde::from_str(&format!("crate_name: {name}\nversion: 0.1.0\ndescription: Alerts\n")).unwrap();
-    let exclude = vec![Exclusion {
-        request: Some("Alerts API / Token".to_owned()),
-        path_prefix: None,
-        parameter: None,
-        reason: "identity".to_owned(),
-    }];
-    Api {
-        name: name.to_owned(),
-        dir: std::env::temp_dir(),
-        source: Source::File("spec.yaml".to_owned()),
-        config,
-        evidence: Evidence { collections: Vec::new(), server_path: "/v1".to_owned(), exclude },
-    }
+    support::alerts_api(name, "Alerts API / Token")
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! `cargo xtask verify` against a small collection written for the test: each
 //! kind of gap is found, and a spec that agrees with its evidence has none.
 
-use secgen_codegen::ApiConfig;
-use xtask::apis::{Api, Evidence, Exclusion, Source};
+mod support;
+
+use xtask::apis::Api;
 use xtask::postman;
 
 /// Alerts: one list, one get. `count` is an integer and `owner` is declared.
@@ -67,23 +68,8 @@ const COLLECTION: &str = r##"{
   ]
 }"##;
 
-/// An API of its own name per test: each builds its decoder in a folder of that name.
 fn api(name: &str) -> Api {
-    let config: ApiConfig =
-        yaml_serde::from_str(&format!("crate_name: {name}\nversion: 0.1.0\ndescription: Alerts\n")).unwrap();
-    let exclude = vec![Exclusion {
-        request: Some("Alerts / Token".to_owned()),
-        path_prefix: None,
-        parameter: None,
-        reason: "the identity service, not this API".to_owned(),
-    }];
-    Api {
-        name: name.to_owned(),
-        dir: std::env::temp_dir(),
-        source: Source::File("spec.yaml".to_owned()),
-        config,
-        evidence: Evidence { collections: Vec::new(), server_path: "/v1".to_owned(), exclude },
-    }
+    support::alerts_api(name, "Alerts / Token")
 }
 
 #[test]
