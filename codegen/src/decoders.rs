@@ -108,22 +108,5 @@ fn status_of(status: StatusMatch) -> ResponseStatus {
 
 /// A type as code outside the crate writes it.
 fn qualified(ty: &TypeRef, krate: &str) -> String {
-    match ty {
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::DateTime => format!("{krate}::runtime::DateTime"),
-        TypeRef::Date => format!("{krate}::runtime::Date"),
-        TypeRef::Json => format!("{krate}::runtime::serde_json::Value"),
-        TypeRef::JsonObject => {
-            format!("{krate}::runtime::serde_json::Map<String, {krate}::runtime::serde_json::Value>")
-        }
-        TypeRef::Vec(item) => format!("Vec<{}>", qualified(item, krate)),
-        TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", qualified(value, krate)),
-        TypeRef::Named(name) => format!("{krate}::types::{name}"),
-        TypeRef::External(path) => path.clone(),
-    }
+    crate::surface::type_text(ty, Some(krate))
 }

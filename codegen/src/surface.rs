@@ -587,6 +587,18 @@ fn body_name(body: &BodyType) -> String {
 
 /// A type as users write it, without module paths.
 pub(crate) fn type_name(ty: &TypeRef) -> String {
+    type_text(ty, None)
+}
+
+/// A type written with module paths from `krate` (the generated crate, as code
+/// outside it names it), or with none when `krate` is `None`.
+pub(crate) fn type_text(ty: &TypeRef, krate: Option<&str>) -> String {
+    // The full path, or only its last segment.
+    let path = |full: String| match krate {
+        Some(_) => full,
+        None => full.rsplit("::").next().unwrap_or_default().to_owned(),
+    };
+    let runtime = |item: &str| path(format!("{}::runtime::{item}", krate.unwrap_or_default()));
     match ty {
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "bool".to_owned(),
@@ -594,14 +606,16 @@ pub(crate) fn type_name(ty: &TypeRef) -> String {
         TypeRef::I64 => "i64".to_owned(),
         TypeRef::F32 => "f32".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
-        TypeRef::DateTime => "DateTime".to_owned(),
-        TypeRef::Date => "Date".to_owned(),
-        TypeRef::Json => "Value".to_owned(),
-        TypeRef::JsonObject => "Map<String, Value>".to_owned(),
-        TypeRef::Vec(item) => format!("Vec<{}>", type_name(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_name(value)),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
+        TypeRef::DateTime => runtime("DateTime"),
+        TypeRef::Date => runtime("Date"),
+        TypeRef::Json => runtime("serde_json::Value"),
+        TypeRef::JsonObject => format!("{}<String, {}>", runtime("serde_json::Map"), runtime("serde_json::Value")),
+        TypeRef::Vec(item) => format!("Vec<{}>", type_text(item, krate)),
+        TypeRef::Map(value) => {
+            format!("{}<String, {}>", path("std::collections::BTreeMap".to_owned()), type_text(value, krate))
+        }
+        TypeRef::Named(name) => path(format!("{}::types::{name}", krate.unwrap_or_default())),
+        TypeRef::External(external) => path(external.clone()),
     }
 }
 
