@@ -9,14 +9,15 @@
 //! line a person wrote stays as it was.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use heck::ToLowerCamelCase;
 use secgen_codegen::GeneratedCrate;
 use serde_json::{Map, Value, json};
 
-use crate::apis::Api;
-use crate::postman::EvidenceRequest;
+use crate::apis::{Api, Source};
+use crate::postman::{self, EvidenceRequest};
 use crate::verify::{TRANSPORT_HEADERS, is_excluded, is_json, is_variable, matching_operation, request_path};
 
 /// What the importer added, and the spec with it.
@@ -24,6 +25,25 @@ pub struct Drafts {
     pub spec: String,
     /// `GET /path (request name)`, one per drafted operation.
     pub added: Vec<String>,
+}
+
+/// `cargo xtask import`: drafts every request of `collection` that no operation
+/// matches into the API's hand-written spec file; the file's path and what was added.
+pub fn import(api: &Api, collection: &Path) -> Result<(PathBuf, Vec<String>)> {
+    let Source::File(file) = &api.source else {
+        bail!("{}: its spec is fetched, not hand-written; there is nothing to draft into", api.name);
+    };
+    let spec_path = api.dir.join(file);
+    let text = std::fs::read_to_string(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
+    let generated = secgen_codegen::generate(&format!("specs/{}/{file}", api.name), text.as_bytes(), &api.config)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let requests = postman::read(collection)?;
+    let source = collection
+        .file_name()
+        .map_or_else(|| collection.display().to_string(), |name| name.to_string_lossy().into_owned());
+    let drafts = draft(api, &text, &generated, &requests, &format!("`{source}`"))?;
+    std::fs::write(&spec_path, &drafts.spec).with_context(|| format!("writing {}", spec_path.display()))?;
+    Ok((spec_path, drafts.added))
 }
 
 /// Drafts an operation for every request of `requests` no operation of
@@ -423,40 +443,16 @@ fn insert_components(text: &str, components: &[(String, Value)]) -> Result<Strin
     }
     let yaml = yaml_of(&Value::Object(schemas))?;
     let lines: Vec<&str> = text.lines().collect();
-    let top_level_end = |from: usize| {
-        (from + 1..lines.len())
-            .find(|&index| !lines[index].is_empty() && !lines[index].starts_with(' ') && !lines[index].starts_with('#'))
-            .unwrap_or(lines.len())
-    };
     let Some(components_at) = lines.iter().position(|line| *line == "components:") else {
-        return Ok(format!(
-            "{}
-components:
-  schemas:
-{}",
-            text.trim_end(),
-            indent(&yaml, 4)
-        ));
+        return Ok(format!("{}\ncomponents:\n  schemas:\n{}", text.trim_end(), indent(&yaml, 4)));
     };
-    let components_end = top_level_end(components_at);
+    let components_end = top_level_end(&lines, components_at);
     let schemas_at = (components_at + 1..components_end).find(|&index| lines[index] == "  schemas:");
     let (insert_at, block) = match schemas_at {
-        Some(at) => {
-            let end = (at + 1..components_end)
-                .find(|&index| {
-                    lines[index].starts_with("  ")
-                        && !lines[index].starts_with("   ")
-                        && !lines[index].trim().is_empty()
-                })
-                .unwrap_or(components_end);
-            (trim_blank_end(&lines, at, end), indent(&yaml, 4))
-        }
+        Some(at) => (trim_blank_end(&lines, at, child_end(&lines, at, components_end)), indent(&yaml, 4)),
         None => (trim_blank_end(&lines, components_at, components_end), format!("  schemas:\n{}", indent(&yaml, 4))),
     };
-    let mut out: Vec<String> = lines[..insert_at].iter().map(|line| (*line).to_owned()).collect();
-    out.extend(block.lines().map(str::to_owned));
-    out.extend(lines[insert_at..].iter().map(|line| (*line).to_owned()));
-    Ok(out.join("\n") + "\n")
+    Ok(splice(&lines, insert_at, &block))
 }
 
 /// Inserts a path item (or methods of an existing one) into the `paths:` block,
@@ -465,9 +461,7 @@ fn insert_path(text: &str, template: &str, methods: &[(String, Value)]) -> Resul
     let lines: Vec<&str> = text.lines().collect();
     let paths_at =
         lines.iter().position(|line| *line == "paths:").context("the spec has no top-level `paths:` block")?;
-    let block_end = (paths_at + 1..lines.len())
-        .find(|&index| !lines[index].is_empty() && !lines[index].starts_with(' ') && !lines[index].starts_with('#'))
-        .unwrap_or(lines.len());
+    let block_end = top_level_end(&lines, paths_at);
     let key_line = |line: &str| {
         let key = line.strip_prefix("  ")?.strip_suffix(':')?;
         (!key.starts_with(' ')).then(|| key.trim_matches(|c| c == '"' || c == '\'').to_owned())
@@ -475,32 +469,43 @@ fn insert_path(text: &str, template: &str, methods: &[(String, Value)]) -> Resul
     let existing = (paths_at + 1..block_end).find(|&index| key_line(lines[index]).as_deref() == Some(template));
     let (insert_at, block) = match existing {
         Some(start) => {
-            let end = (start + 1..block_end)
-                .find(|&index| {
-                    lines[index].starts_with("  ")
-                        && !lines[index].starts_with("   ")
-                        && !lines[index].trim().is_empty()
-                })
-                .unwrap_or(block_end);
             let mut body = String::new();
             for (method, operation) in methods {
                 body.push_str(&indent(&yaml_of(&json!({ method: operation }))?, 4));
             }
-            (trim_blank_end(&lines, start, end), body)
+            (trim_blank_end(&lines, start, child_end(&lines, start, block_end)), body)
         }
         None => {
-            let mut item = Map::new();
-            for (method, operation) in methods {
-                item.insert(method.clone(), operation.clone());
-            }
+            let item: Map<String, Value> = methods.iter().cloned().collect();
             let yaml = yaml_of(&json!({ template: Value::Object(item) }))?;
             (trim_blank_end(&lines, paths_at, block_end), indent(&yaml, 2))
         }
     };
-    let mut out: Vec<String> = lines[..insert_at].iter().map(|line| (*line).to_owned()).collect();
-    out.extend(block.lines().map(str::to_owned));
-    out.extend(lines[insert_at..].iter().map(|line| (*line).to_owned()));
-    Ok(out.join("\n") + "\n")
+    Ok(splice(&lines, insert_at, &block))
+}
+
+/// Where the top-level block starting at `from` ends: the next top-level key.
+fn top_level_end(lines: &[&str], from: usize) -> usize {
+    (from + 1..lines.len())
+        .find(|&index| !lines[index].is_empty() && !lines[index].starts_with(' ') && !lines[index].starts_with('#'))
+        .unwrap_or(lines.len())
+}
+
+/// Where the two-space-indented entry starting at `start` ends, within `..end`.
+fn child_end(lines: &[&str], start: usize, end: usize) -> usize {
+    (start + 1..end)
+        .find(|&index| {
+            lines[index].starts_with("  ") && !lines[index].starts_with("   ") && !lines[index].trim().is_empty()
+        })
+        .unwrap_or(end)
+}
+
+/// The lines with `block` inserted before line `at`.
+fn splice(lines: &[&str], at: usize, block: &str) -> String {
+    let mut out: Vec<&str> = lines[..at].to_vec();
+    out.extend(block.lines());
+    out.extend(&lines[at..]);
+    out.join("\n") + "\n"
 }
 
 /// The index after the last non-blank line of `start..end`.

@@ -151,26 +151,14 @@ fn verify(api: Option<&str>) -> Result<ExitCode> {
 
 fn import(api: &str, collection: &std::path::Path) -> Result<ExitCode> {
     let api = apis::selected(Some(api))?.remove(0);
-    let apis::Source::File(file) = &api.source else {
-        anyhow::bail!("{}: its spec is fetched, not hand-written; there is nothing to draft into", api.name);
-    };
-    let spec_path = api.dir.join(file);
-    let text = std::fs::read_to_string(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
-    let generated = secgen_codegen::generate(&format!("specs/{}/{file}", api.name), text.as_bytes(), &api.config)
-        .map_err(|error| anyhow::anyhow!("{error}"))?;
-    let requests = xtask::postman::read(collection)?;
-    let source = collection
-        .file_name()
-        .map_or_else(|| collection.display().to_string(), |name| name.to_string_lossy().into_owned());
-    let drafts = xtask::import::draft(&api, &text, &generated, &requests, &format!("`{source}`"))?;
-    std::fs::write(&spec_path, &drafts.spec).with_context(|| format!("writing {}", spec_path.display()))?;
-    for added in &drafts.added {
+    let (spec_path, added) = xtask::import::import(&api, collection)?;
+    for added in &added {
         println!("drafted: {added}");
     }
     println!(
         "{}: {} operations drafted into {}; review them, then `cargo xtask regen {}` and `cargo xtask verify {}`",
         api.name,
-        drafts.added.len(),
+        added.len(),
         xtask::workspace::display(&spec_path),
         api.name,
         api.name
