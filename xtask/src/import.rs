@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use heck::ToLowerCamelCase;
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use secgen_codegen::GeneratedCrate;
 use serde_json::{Map, Value, json};
 
@@ -78,11 +78,17 @@ pub fn draft(
         if methods.is_empty() {
             order.push(template.clone());
         }
-        let operation_id = unique_id(&request.name, &mut taken);
+        let operation_id = unique_id(&request.name, request.group.as_deref(), &mut taken);
         methods.push((method.clone(), operation(api, request, &path, &operation_id, source)));
         added.push(format!("{} {template} ({})", request.method, request.name));
     }
-    let existing: BTreeSet<String> = component_names(spec);
+    let written = written_components(spec);
+    for methods in drafted.values_mut() {
+        for (_, operation) in methods.iter_mut() {
+            reuse_written_components(operation, &written);
+        }
+    }
+    let existing: BTreeSet<String> = written.keys().cloned().collect();
     let components = share_recurring_shapes(&mut drafted, &existing);
     let mut text = spec.to_owned();
     if !components.is_empty() {
@@ -111,12 +117,20 @@ fn variable_name(segment: &str) -> Option<String> {
     Some(name.to_lower_camel_case())
 }
 
-/// An operationId from the request's own name (`Get endpoints` → `getEndpoints`), unique.
-fn unique_id(name: &str, taken: &mut BTreeSet<String>) -> String {
+/// An operationId from the request's own name (`Get endpoints` → `getEndpoints`),
+/// unique: a name another operation has is prefixed with the request's group
+/// (`XDR Query API` → `xdrQueryListQueryRuns`), and only then numbered.
+fn unique_id(name: &str, group: Option<&str>, taken: &mut BTreeSet<String>) -> String {
     let last = name.rsplit(" / ").next().unwrap_or(name);
     let mut base = last.to_lower_camel_case();
     if base.is_empty() {
         base = "operation".to_owned();
+    }
+    if taken.contains(&base)
+        && let Some(group) = group
+    {
+        let group = group.trim_end_matches(" APIs").trim_end_matches(" API");
+        base = format!("{group} {last}").to_lower_camel_case();
     }
     let mut id = base.clone();
     let mut n = 2;
@@ -309,14 +323,91 @@ fn is_email(text: &str) -> bool {
     text.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !text.contains(' '))
 }
 
-/// The names under `components: schemas:` (two-space YAML, as hand-written specs here are).
-fn component_names(spec: &str) -> BTreeSet<String> {
+/// The schemas under `components: schemas:` of the spec as written.
+fn written_components(spec: &str) -> Map<String, Value> {
     let value: Value = yaml_serde::from_str(spec).unwrap_or(Value::Null);
-    value
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| schemas.keys().cloned().collect())
-        .unwrap_or_default()
+    value.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default()
+}
+
+/// Replaces every drafted shape that a written component already describes by
+/// a reference to it, outermost first (so `pages` becomes the spec's own
+/// `PageKeyPages` rather than a second, inferred copy of it).
+fn reuse_written_components(value: &mut Value, written: &Map<String, Value>) {
+    if is_shape(value)
+        && let Some(name) = fitting_component(value, written)
+    {
+        *value = json!({"$ref": format!("#/components/schemas/{name}")});
+        return;
+    }
+    match value {
+        Value::Object(map) => map.values_mut().for_each(|child| reuse_written_components(child, written)),
+        Value::Array(items) => items.iter_mut().for_each(|item| reuse_written_components(item, written)),
+        _ => {}
+    }
+}
+
+/// The written component that describes `shape` (see [`fits`]); the closest
+/// (fewest properties beyond the shape's) first.
+fn fitting_component<'a>(shape: &Value, written: &'a Map<String, Value>) -> Option<&'a str> {
+    let count = shape["properties"].as_object()?.len();
+    written
+        .iter()
+        .filter_map(|(name, component)| {
+            let declared = component.get("properties")?.as_object()?.len();
+            fits(shape, component, written, 0).then(|| (declared - count, name.as_str()))
+        })
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Whether every value the inferred schema describes decodes with the declared
+/// one, all the way down: the same types, and for objects, every inferred
+/// property declared, every required one present, and at least half of the
+/// declared ones seen (so `{id, status}` is not taken for a ten-field `Tenant`).
+fn fits(inferred: &Value, declared: &Value, written: &Map<String, Value>, depth: usize) -> bool {
+    let declared = match declared.get("$ref").and_then(Value::as_str) {
+        Some(reference) => match written.get(reference.rsplit('/').next().unwrap_or_default()) {
+            Some(target) if depth < 8 => target,
+            _ => return false,
+        },
+        None => declared,
+    };
+    let Some(inferred_kind) = kind_of(inferred) else {
+        return true; // only `null` in the examples: any type holds it
+    };
+    match kind_of(declared) {
+        None => true,
+        Some("number") if inferred_kind == "integer" => true,
+        Some(kind) if kind != inferred_kind => false,
+        Some("array") => match (inferred.get("items"), declared.get("items")) {
+            (Some(inferred), Some(declared)) => fits(inferred, declared, written, depth + 1),
+            _ => true,
+        },
+        Some("object") => {
+            let (Some(inferred), Some(declared_properties)) = (
+                inferred.get("properties").and_then(Value::as_object),
+                declared.get("properties").and_then(Value::as_object),
+            ) else {
+                return true;
+            };
+            let mut required = declared.get("required").and_then(Value::as_array).into_iter().flatten();
+            inferred.len() * 2 >= declared_properties.len()
+                && inferred.iter().all(|(key, property)| {
+                    declared_properties.get(key).is_some_and(|known| fits(property, known, written, depth + 1))
+                })
+                && required.all(|key| key.as_str().is_some_and(|key| inferred.contains_key(key)))
+        }
+        Some(_) => true,
+    }
+}
+
+/// A schema's own JSON type (`object` for one with properties and no type).
+fn kind_of(schema: &Value) -> Option<&str> {
+    match schema.get("type").and_then(Value::as_str) {
+        Some(kind) => Some(kind),
+        None if schema.get("properties").is_some() => Some("object"),
+        None => None,
+    }
 }
 
 /// An object shape (two or more properties) that recurs across the drafts
@@ -330,14 +421,14 @@ fn share_recurring_shapes(
     let mut taken = existing.clone();
     let mut components: Vec<(String, Value)> = Vec::new();
     loop {
-        let mut seen: BTreeMap<String, (usize, Value, Option<String>)> = BTreeMap::new();
-        let mut visit = |schema: &Value, hint: Option<&str>| {
-            let entry = seen.entry(schema.to_string()).or_insert_with(|| (0, schema.clone(), hint.map(str::to_owned)));
+        let mut seen: BTreeMap<String, (usize, Value, String)> = BTreeMap::new();
+        let mut visit = |schema: &Value, hint: &str| {
+            let entry = seen.entry(schema.to_string()).or_insert_with(|| (0, schema.clone(), hint.to_owned()));
             entry.0 += 1;
         };
         for methods in drafted.values() {
             for (_, operation) in methods {
-                walk_shapes(operation, operation.get("operationId").and_then(Value::as_str), &mut visit);
+                walk_operation_shapes(operation, &mut visit);
             }
         }
         for (_, schema) in &components {
@@ -348,7 +439,7 @@ fn share_recurring_shapes(
         else {
             break;
         };
-        let name = component_name(hint.as_deref(), &mut taken);
+        let name = component_name(&hint, &mut taken);
         let reference = json!({"$ref": format!("#/components/schemas/{name}")});
         for methods in drafted.values_mut() {
             for (_, operation) in methods.iter_mut() {
@@ -368,34 +459,86 @@ fn is_shape(value: &Value) -> bool {
         && value.get("properties").and_then(Value::as_object).is_some_and(|properties| properties.len() >= 2)
 }
 
-/// Calls `visit` on every object shape below `value`, with the property it stands under.
-fn walk_shapes(value: &Value, hint: Option<&str>, visit: &mut impl FnMut(&Value, Option<&str>)) {
-    if is_shape(value) {
-        visit(value, hint);
+/// Calls `visit` on every object shape of an operation's bodies, with the name
+/// it suggests: the operation's noun (`List policies` → `policies`) for a body,
+/// `Error` for an error status's body, a property's own name below that.
+fn walk_operation_shapes(operation: &Value, visit: &mut impl FnMut(&Value, &str)) {
+    let noun = operation_noun(operation.get("summary").and_then(Value::as_str).unwrap_or_default());
+    if let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema") {
+        walk_shapes(schema, &noun, visit);
     }
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let hint = match key.as_str() {
-                    "properties" | "content" | "application/json" | "schema" | "responses" | "requestBody" => hint,
-                    "items" => hint.map(|hint| hint.strip_suffix('s').unwrap_or(hint)),
-                    // Statuses and media types say nothing about what the body holds.
-                    _ if key.parse::<u16>().is_ok() || key.contains('/') => hint,
-                    _ if map.contains_key("type") => hint,
-                    _ => Some(key.as_str()),
-                };
-                walk_shapes(child, hint, visit);
-            }
+    for (status, response) in operation.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        let hint = if status.parse::<u16>().is_ok_and(|status| status >= 400) { "error" } else { noun.as_str() };
+        if let Some(schema) = response.pointer("/content/application~1json/schema") {
+            walk_shapes(schema, hint, visit);
         }
-        Value::Array(items) => items.iter().for_each(|item| walk_shapes(item, hint, visit)),
-        _ => {}
+    }
+}
+
+/// What an operation is about: its summary without a leading verb or article
+/// (`Get all roles` → `roles`).
+fn operation_noun(summary: &str) -> String {
+    const VERBS: [&str; 16] = [
+        "get",
+        "list",
+        "query",
+        "retrieve",
+        "fetch",
+        "search",
+        "find",
+        "enumerate",
+        "create",
+        "add",
+        "update",
+        "delete",
+        "remove",
+        "run",
+        "set",
+        "patch",
+    ];
+    let words: Vec<String> = summary.to_snake_case().split('_').map(str::to_owned).collect();
+    let mut start = usize::from(words.len() > 1 && VERBS.contains(&words[0].as_str()));
+    while start + 1 < words.len() && ["a", "an", "the", "all"].contains(&words[start].as_str()) {
+        start += 1;
+    }
+    words[start..].join("_")
+}
+
+/// Calls `visit` on `schema` if it is an object shape, and on every shape below it.
+fn walk_shapes(schema: &Value, hint: &str, visit: &mut impl FnMut(&Value, &str)) {
+    if is_shape(schema) {
+        visit(schema, hint);
+    }
+    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        // A list's generic `items` or `data` property says nothing the parent's name does not.
+        let hint = if name == "items" || name == "data" { hint } else { name.as_str() };
+        walk_shapes(property, hint, visit);
+    }
+    if let Some(items) = schema.get("items") {
+        walk_shapes(items, &singular(hint), visit);
+    }
+}
+
+/// `policies` → `policy`, `addresses` → `address`, `alerts` → `alert`.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = ["sses", "shes", "ches", "xes", "uses"]
+        .iter()
+        .find_map(|end| word.strip_suffix(end).map(|stem| format!("{stem}{}", &end[..end.len() - 2])))
+    {
+        stem
+    } else if word.ends_with("ss") {
+        word.to_owned()
+    } else {
+        word.strip_suffix('s').unwrap_or(word).to_owned()
     }
 }
 
 /// The shapes inside a component, not the component itself.
-fn walk_shapes_inside(schema: &Value, visit: &mut impl FnMut(&Value, Option<&str>)) {
+fn walk_shapes_inside(schema: &Value, visit: &mut impl FnMut(&Value, &str)) {
     for (key, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        walk_shapes(property, Some(key), visit);
+        walk_shapes(property, key, visit);
     }
 }
 
@@ -417,12 +560,11 @@ fn replace_shape_inside(schema: &mut Value, shape: &Value, reference: &Value) {
     }
 }
 
-fn component_name(hint: Option<&str>, taken: &mut BTreeSet<String>) -> String {
-    use heck::ToUpperCamelCase;
-    let base = hint
-        .map(|hint| hint.to_upper_camel_case())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "Shape".to_owned());
+fn component_name(hint: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut base = hint.to_upper_camel_case();
+    if base.is_empty() {
+        base = "Shape".to_owned();
+    }
     let mut name = base.clone();
     let mut n = 2;
     while taken.contains(&name) {

@@ -287,7 +287,7 @@ fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Vec<Str
     let mut progress = Progress::new("verify", 2);
     progress.step(format!("building the {} decoder", api.name));
     let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--quiet", "--offline", "-p", "decoder"])
+        .args(["build", "--quiet", "-p", "decoder"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", &target)
         .output()

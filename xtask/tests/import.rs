@@ -100,3 +100,73 @@ fn importing_twice_adds_nothing_the_second_time() {
     assert!(twice.added.is_empty(), "{:?}", twice.added);
     assert_eq!(twice.spec, once.spec);
 }
+
+const WRITTEN_SHAPES: &str = r##"openapi: 3.0.3
+info: {title: Alerts, version: "1"}
+servers: [{url: "https://api.example.com/v1"}]
+paths:
+  /health:
+    get:
+      operationId: health
+      responses:
+        "200": {description: OK}
+components:
+  schemas:
+    Error:
+      type: object
+      required: [error, message]
+      properties:
+        error: {type: string}
+        message: {type: string}
+        requestId: {type: string}
+    Pages:
+      type: object
+      properties:
+        current: {type: integer}
+        total: {type: integer}
+        size: {type: integer}
+"##;
+
+const TWO_GROUPS: &str = r##"{
+  "info": {"name": "Two groups"},
+  "item": [
+    {"name": "Rules API", "item": [
+      {"name": "List policies", "request": {"method": "GET", "url": "https://{{host}}/v1/rules/policies"},
+       "response": [
+         {"code": 200, "body": "{\"items\": [{\"id\": \"p1\", \"name\": \"Base\"}, {\"id\": \"p2\", \"name\": \"Strict\"}], \"pages\": {\"current\": 1, \"total\": 1}}"},
+         {"code": 400, "body": "{\"error\": \"badRequest\", \"message\": \"No\"}"}
+       ]}
+    ]},
+    {"name": "Firewall API", "item": [
+      {"name": "List policies", "request": {"method": "GET", "url": "https://{{host}}/v1/firewall/policies"},
+       "response": [
+         {"code": 200, "body": "{\"items\": [{\"id\": \"f1\", \"name\": \"Edge\"}]}"},
+         {"code": 500, "body": "{\"error\": \"internal\", \"message\": \"Oops\", \"requestId\": \"r1\"}"}
+       ]}
+    ]}
+  ]
+}"##;
+
+#[test]
+fn drafts_reuse_written_components_and_take_names_from_groups_and_nouns() {
+    let api = api("import-shapes");
+    let generated = secgen_codegen::generate("spec.yaml", WRITTEN_SHAPES.as_bytes(), &api.config).unwrap();
+    let requests = postman::parse("two-groups.json", TWO_GROUPS).unwrap();
+    let drafts = xtask::import::draft(&api, WRITTEN_SHAPES, &generated, &requests, "`two-groups.json`").unwrap();
+    let spec = &drafts.spec;
+    // The same request name in a second group: prefixed with the group, not numbered.
+    assert!(
+        spec.contains("operationId: listPolicies\n") && spec.contains("operationId: firewallListPolicies\n"),
+        "{spec}"
+    );
+    // Shapes the written spec already has are referred to, not inferred again.
+    assert_eq!(spec.matches("$ref: '#/components/schemas/Error'").count(), 2, "{spec}");
+    assert_eq!(spec.matches("$ref: '#/components/schemas/Pages'").count(), 1, "{spec}");
+    assert!(!spec.contains("    Error2:") && !spec.contains("    Pages2:"), "{spec}");
+    // The recurring list item is named after the operation's noun, in the singular.
+    assert!(spec.contains("    Policy:\n"), "{spec}");
+    let regenerated = secgen_codegen::generate("spec.yaml", spec.as_bytes(), &api.config)
+        .unwrap_or_else(|error| panic!("{error}\n{spec}"));
+    let report = xtask::verify::verify_requests(&api, &regenerated, &requests).unwrap();
+    assert_eq!(report.gaps, Vec::<String>::new(), "{spec}");
+}
