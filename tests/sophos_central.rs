@@ -193,7 +193,7 @@ async fn a_partner_lists_its_tenants_and_calls_each_on_its_own_host() {
         .mount(&sophos.global)
         .await;
     let partner: Client = session.client().unwrap();
-    let tenant = partner.get_partner_tenant("0afef0e6-5df7-4cc0-b8d4-068cfd6820d1").await.unwrap();
+    let tenant = partner.get_partner_tenant("0afef0e6-5df7-4cc0-b8d4-068cfd6820d1", &Default::default()).await.unwrap();
     assert_eq!(tenant.data_region.as_deref(), Some("eu01"));
 }
 

@@ -133,6 +133,14 @@ impl SurfaceDiff {
             self.push(Impact::Compatible, name, format!("now calls {} (was {})", after.endpoint, before.endpoint));
         }
         let key = |param: &ParamSurface| (param.location.clone(), param.name.clone());
+        // Optional parameters travel in one params argument: the first one adds it to the method.
+        let has_optional = |operation: &OperationSurface| operation.params.iter().any(|param| !param.required);
+        if !has_optional(before) && has_optional(after) {
+            self.push(Impact::Breaking, name, "takes a new params argument (its first optional parameters)".to_owned());
+        }
+        if has_optional(before) && !has_optional(after) {
+            self.push(Impact::Breaking, name, "no longer takes a params argument".to_owned());
+        }
         for param in &after.params {
             match before.params.iter().find(|old| key(old) == key(param)) {
                 None if param.required => {
@@ -436,6 +444,24 @@ Compatible (4):
         let impacts: Vec<(&str, Impact)> =
             diff.changes.iter().map(|change| (change.item.as_str(), change.impact)).collect();
         assert_eq!(impacts, [("JobRequest.note", Impact::Breaking), ("Page.offset", Impact::Compatible)]);
+    }
+
+    #[test]
+    fn the_first_optional_parameter_of_an_operation_breaks_its_callers() {
+        let before = "## Operations\n\nlist_jobs: GET /jobs (listJobs)\n  -> ()\n\n## Types\n";
+        let after = "## Operations\n\nlist_jobs: GET /jobs (listJobs)\n  query fields?: String\n  -> ()\n\n## Types\n";
+        let impacts = |from: &str, to: &str| -> Vec<(String, Impact)> {
+            let diff = SurfaceDiff::between(&surface(from), &surface(to));
+            diff.changes.into_iter().map(|change| (change.description, change.impact)).collect()
+        };
+        assert_eq!(
+            impacts(before, after),
+            [
+                ("takes a new params argument (its first optional parameters)".to_owned(), Impact::Breaking),
+                ("new optional query parameter `fields`".to_owned(), Impact::Compatible),
+            ]
+        );
+        assert_eq!(impacts(after, before)[0], ("no longer takes a params argument".to_owned(), Impact::Breaking));
     }
 
     #[test]

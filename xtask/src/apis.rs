@@ -51,9 +51,14 @@ pub struct Exclusion {
     #[serde(default)]
     pub path_prefix: Option<String>,
     /// Only this parameter of the requests (all of them when neither `request` nor
-    /// `path_prefix` is given), not the requests themselves.
+    /// `path_prefix` is given), not the requests themselves; `*` is every query
+    /// parameter and header they send.
     #[serde(default)]
     pub parameter: Option<String>,
+    /// Only the example responses of this status of the requests (a placeholder
+    /// body, say), not the requests themselves.
+    #[serde(default)]
+    pub response: Option<u16>,
     /// Why it is left out.
     pub reason: String,
 }

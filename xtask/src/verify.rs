@@ -111,7 +111,7 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
         };
         report.matched += 1;
         report.gaps.extend(parameter_gaps(api, request, operation));
-        jobs.extend(body_jobs(request, operation, &generated.decoders, &mut report.gaps));
+        jobs.extend(body_jobs(&api.evidence.exclude, request, operation, &generated.decoders, &mut report.gaps));
     }
     if !jobs.is_empty() {
         report.gaps.extend(decode(api, generated, &jobs)?);
@@ -120,15 +120,23 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
 }
 
 pub(crate) fn is_excluded(exclusions: &[Exclusion], request: &EvidenceRequest) -> bool {
-    exclusions.iter().filter(|exclusion| exclusion.parameter.is_none()).any(|exclusion| applies(exclusion, request))
+    exclusions
+        .iter()
+        .filter(|exclusion| exclusion.parameter.is_none() && exclusion.response.is_none())
+        .any(|exclusion| applies(exclusion, request))
 }
 
 /// Whether a parameter exclusion covers `name` as `request` sends it.
 fn is_excluded_parameter(exclusions: &[Exclusion], request: &EvidenceRequest, name: &str) -> bool {
     exclusions.iter().any(|exclusion| {
-        exclusion.parameter.as_deref().is_some_and(|parameter| parameter.eq_ignore_ascii_case(name))
+        exclusion.parameter.as_deref().is_some_and(|parameter| parameter == "*" || parameter.eq_ignore_ascii_case(name))
             && (exclusion.request.is_none() && exclusion.path_prefix.is_none() || applies(exclusion, request))
     })
+}
+
+/// Whether a response exclusion covers `request`'s examples of `status`.
+fn is_excluded_response(exclusions: &[Exclusion], request: &EvidenceRequest, status: u16) -> bool {
+    exclusions.iter().any(|exclusion| exclusion.response == Some(status) && applies(exclusion, request))
 }
 
 /// Whether an exclusion's request name or path prefix fits `request`.
@@ -240,6 +248,7 @@ struct Job {
 }
 
 fn body_jobs(
+    exclusions: &[Exclusion],
     request: &EvidenceRequest,
     operation: &OperationSurface,
     decoders: &[BodyDecoder],
@@ -256,7 +265,11 @@ fn body_jobs(
             None => gaps.push(format!("{}: sends a JSON body; `{}` takes none", request.name, operation.operation_id)),
         }
     }
-    for example in request.responses.iter().filter(|example| is_json(&example.body)) {
+    let examples = request
+        .responses
+        .iter()
+        .filter(|example| is_json(&example.body) && !is_excluded_response(exclusions, request, example.status));
+    for example in examples {
         let label = format!("{}: {} response `{}`", request.name, example.status, example.name);
         let fits = |(_, decoder): &(usize, &BodyDecoder)| match &decoder.body {
             BodyRole::Response(status) => status.matches(example.status),

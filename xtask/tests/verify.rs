@@ -113,3 +113,31 @@ fn a_spec_that_agrees_with_its_evidence_has_no_gap() {
     let report = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
     assert_eq!(report.gaps, Vec::<String>::new());
 }
+
+#[test]
+fn exclusions_of_every_parameter_or_of_one_status_leave_the_rest_checked() {
+    let mut api = api("verify-alerts-excluded");
+    let exclusion = |request: &str, parameter: Option<&str>, response: Option<u16>| xtask::apis::Exclusion {
+        request: Some(request.to_owned()),
+        path_prefix: None,
+        parameter: parameter.map(str::to_owned),
+        response,
+        reason: "written for the test".to_owned(),
+    };
+    api.evidence.exclude.push(exclusion("Alerts / List alerts", Some("*"), None));
+    api.evidence.exclude.push(exclusion("Alerts / Get alert", None, Some(200)));
+    let generated = secgen_codegen::generate("spec.yaml", SPEC.as_bytes(), &api.config).unwrap();
+    let requests = postman::parse("alerts.postman_collection.json", COLLECTION).unwrap();
+    let report = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
+    // Matched as before; only the excluded parameters and the excluded status's body are spared.
+    assert_eq!((report.requests, report.matched, report.excluded), (4, 2, 1), "{report:#?}");
+    let mut gaps = report.gaps.clone();
+    gaps.sort();
+    assert_eq!(
+        gaps,
+        [
+            "Alerts / Delete alert: no operation for DELETE /alerts/{{alert_id}}",
+            "Alerts / List alerts: 200 response `OK`: `verify_alerts_excluded::types::ListAlertsResponse` drops `items[0].severity`",
+        ]
+    );
+}

@@ -13,6 +13,7 @@ pub fn alerts_api(name: &str, excluded: &str) -> Api {
         request: Some(excluded.to_owned()),
         path_prefix: None,
         parameter: None,
+        response: None,
         reason: "the identity service, not this API".to_owned(),
     }];
     Api {

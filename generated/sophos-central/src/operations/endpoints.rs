@@ -54,6 +54,22 @@ impl crate::Client {
                 params.lockdown_status.as_deref(),
                 rt::ArrayStyle::Comma,
             )
+            .query("tamperProtectionSupported", &params.tamper_protection_supported)
+            .query_array(
+                "overallEncryptionStatus",
+                params.overall_encryption_status.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query("lastOsUpdateBefore", &params.last_os_update_before)
+            .query("lastOsUpdateAfter", &params.last_os_update_after)
+            .query("lastAgentUpdateBefore", &params.last_agent_update_before)
+            .query("lastAgentUpdateAfter", &params.last_agent_update_after)
+            .query("serialNumberContains", &params.serial_number_contains)
+            .query("associatedPersonContains", &params.associated_person_contains)
+            .query("cloud", &params.cloud)
+            .query("groupNameContains", &params.group_name_contains)
+            .query("assignedToGroup", &params.assigned_to_group)
+            .query_array("groupIds", params.group_ids.as_deref(), rt::ArrayStyle::Comma)
             .query("lastSeenBefore", &params.last_seen_before)
             .query("lastSeenAfter", &params.last_seen_after)
             .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
@@ -346,6 +362,30 @@ pub struct ListEndpointsParams {
     pub tamper_protection_enabled: Option<bool>,
     /// Only endpoints with these lockdown statuses.
     pub lockdown_status: Option<Vec<String>>,
+    /// Only endpoints where tamper protection is (or is not) supported. \[PM 2026-01-08, Query endpoints\]
+    pub tamper_protection_supported: Option<bool>,
+    /// Only endpoints with these overall encryption statuses. \[PM 2026-01-08, Query endpoints\] Values not listed by any source.
+    pub overall_encryption_status: Option<Vec<String>>,
+    /// Only endpoints that last applied an OS update before this time (UTC, or a duration relative to now; exclusive). \[PM 2026-01-08, Query endpoints\]
+    pub last_os_update_before: Option<String>,
+    /// Only endpoints that last applied an OS update after this time (UTC, or a duration relative to now; inclusive). \[PM 2026-01-08, Query endpoints\]
+    pub last_os_update_after: Option<String>,
+    /// Only endpoints whose agent was last updated before this time (UTC, or relative to now). \[PM 2026-01-08, Query endpoints\]
+    pub last_agent_update_before: Option<String>,
+    /// Only endpoints whose agent was last updated after this time (UTC, or relative to now). \[PM 2026-01-08, Query endpoints\]
+    pub last_agent_update_after: Option<String>,
+    /// Only endpoints whose serial number contains this text. \[PM 2026-01-08, Query endpoints\]
+    pub serial_number_contains: Option<String>,
+    /// Only endpoints whose associated person's name contains this text. \[PM 2026-01-08, Query endpoints\]
+    pub associated_person_contains: Option<String>,
+    /// Only endpoints that are cloud instances matching this filter (URL-encoded). \[PM 2026-01-08, Query endpoints\] Its syntax is not documented by any source.
+    pub cloud: Option<String>,
+    /// Only endpoints in a group whose name contains this text. Sophos has temporarily stopped supporting it. \[PM 2026-01-08, Query endpoints\]
+    pub group_name_contains: Option<String>,
+    /// Only endpoints that are (or are not) in a group. Sophos has temporarily stopped supporting it. \[PM 2026-01-08, Query endpoints\]
+    pub assigned_to_group: Option<bool>,
+    /// Only endpoints in these groups. Sophos has temporarily stopped supporting it. \[PM 2026-01-08, Query endpoints\]
+    pub group_ids: Option<Vec<String>>,
     /// Only endpoints last seen before this time (or ISO 8601 duration, e.g. `-P1D`).
     pub last_seen_before: Option<String>,
     /// Only endpoints last seen after this time (or ISO 8601 duration).

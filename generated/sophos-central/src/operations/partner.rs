@@ -37,6 +37,7 @@ impl crate::Client {
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
     }
 
     /// Get one of the partner's tenants
@@ -49,13 +50,15 @@ impl crate::Client {
     pub async fn get_partner_tenant(
         &self,
         tenant_id: &str,
+        params: &GetPartnerTenantParams,
     ) -> rt::Result<rt::Response<Tenant>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getPartnerTenant",
                 "/partner/v1/tenants/{tenantId}",
             )
-            .path_param("tenantId", tenant_id);
+            .path_param("tenantId", tenant_id)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 }
@@ -69,4 +72,13 @@ pub struct ListPartnerTenantsParams {
     pub page_size: Option<i64>,
     /// Whether to count the total items and pages (`pages.total`, `pages.items`).
     pub page_total: Option<bool>,
+    /// The fields to return in a partial response. \[PM 2026-01-08\]
+    pub fields: Option<Vec<String>>,
+}
+
+/// Optional parameters of [`Client::get_partner_tenant`](crate::Client::get_partner_tenant).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPartnerTenantParams {
+    /// The fields to return in a partial response. \[PM 2026-01-08\]
+    pub fields: Option<Vec<String>>,
 }
