@@ -60,6 +60,7 @@ pub fn draft(
     let mut drafted: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut added = Vec::new();
+    let header_parameters = written_header_parameters(spec);
     for request in requests {
         if is_excluded(&api.evidence.exclude, request) {
             continue;
@@ -79,7 +80,7 @@ pub fn draft(
             order.push(template.clone());
         }
         let operation_id = unique_id(&request.name, request.group.as_deref(), &mut taken);
-        methods.push((method.clone(), operation(api, request, &path, &operation_id, source)));
+        methods.push((method.clone(), operation(api, request, &path, &operation_id, source, &header_parameters)));
         added.push(format!("{} {template} ({})", request.method, request.name));
     }
     let written = written_components(spec);
@@ -144,18 +145,27 @@ fn unique_id(name: &str, group: Option<&str>, taken: &mut BTreeSet<String>) -> S
 
 const INFERRED: &str = "Inferred by `cargo xtask import` from the vendor's examples; no source states it.";
 
-fn operation(api: &Api, request: &EvidenceRequest, path: &[String], operation_id: &str, source: &str) -> Value {
+fn operation(
+    api: &Api,
+    request: &EvidenceRequest,
+    path: &[String],
+    operation_id: &str,
+    source: &str,
+    header_parameters: &BTreeMap<String, String>,
+) -> Value {
     let summary = request.name.rsplit(" / ").next().unwrap_or(&request.name);
     let mut operation = Map::new();
     operation.insert("operationId".into(), json!(operation_id));
     operation.insert("summary".into(), json!(summary));
-    operation.insert(
-        "description".into(),
-        json!(format!(
-            "Drafted by `cargo xtask import` from the request `{}` of {source}; review before relying on it.",
-            request.name
-        )),
+    let drafted = format!(
+        "Drafted by `cargo xtask import` from the request `{}` of {source}; review before relying on it.",
+        request.name
     );
+    let description = match &request.description {
+        Some(description) => format!("{description}\n\n{drafted}"),
+        None => drafted,
+    };
+    operation.insert("description".into(), json!(description));
     if let Some(group) = &request.group {
         operation.insert("tags".into(), json!([group]));
     }
@@ -170,6 +180,13 @@ fn operation(api: &Api, request: &EvidenceRequest, path: &[String], operation_id
         parameters.push(json!({"name": param.name, "in": "query", "description": description, "schema": schema}));
     }
     let managed = |name: &str| api.config.client.managed_headers.iter().any(|header| header.eq_ignore_ascii_case(name));
+    // A managed header (an id the client sets) refers to the spec's own parameter for it,
+    // so the draft says which one the operation needs.
+    for header in request.headers.iter().filter(|header| managed(&header.name)) {
+        if let Some(key) = header_parameters.get(&header.name.to_ascii_lowercase()) {
+            parameters.push(json!({"$ref": format!("#/components/parameters/{key}")}));
+        }
+    }
     for header in request.headers.iter().filter(|header| {
         !TRANSPORT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str()) && !managed(&header.name)
     }) {
@@ -321,6 +338,17 @@ fn is_uuid(text: &str) -> bool {
 
 fn is_email(text: &str) -> bool {
     text.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !text.contains(' '))
+}
+
+/// The written header parameters under `components: parameters:`, by lower-case header name.
+fn written_header_parameters(spec: &str) -> BTreeMap<String, String> {
+    let value: Value = yaml_serde::from_str(spec).unwrap_or(Value::Null);
+    let parameters = value.pointer("/components/parameters").and_then(Value::as_object).cloned().unwrap_or_default();
+    parameters
+        .into_iter()
+        .filter(|(_, parameter)| parameter.get("in").and_then(Value::as_str) == Some("header"))
+        .filter_map(|(key, parameter)| Some((parameter.get("name")?.as_str()?.to_ascii_lowercase(), key)))
+        .collect()
 }
 
 /// The schemas under `components: schemas:` of the spec as written.

@@ -26,6 +26,8 @@ pub struct EvidenceRequest {
     pub body: Option<String>,
     /// Example responses.
     pub responses: Vec<ExampleResponse>,
+    /// What the collection says of the request.
+    pub description: Option<String>,
 }
 
 /// A query parameter or header: its name, example value and description.
@@ -39,16 +41,22 @@ pub struct NamedValue {
 impl NamedValue {
     fn of(entry: &Value) -> Option<Self> {
         let text = |key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
-        let description = match entry.get("description") {
-            Some(Value::Object(content)) => content.get("content").and_then(Value::as_str).map(str::to_owned),
-            _ => text("description"),
-        };
-        Some(NamedValue { name: text("key")?, value: text("value"), description })
+        Some(NamedValue { name: text("key")?, value: text("value"), description: description_of(entry) })
     }
 
     fn named(name: &str) -> Self {
         NamedValue { name: name.to_owned(), value: None, description: None }
     }
+}
+
+/// A `description`, plain or as `{content, type}`; none when empty.
+fn description_of(entry: &Value) -> Option<String> {
+    let text = match entry.get("description") {
+        Some(Value::Object(content)) => content.get("content").and_then(Value::as_str),
+        Some(description) => description.as_str(),
+        None => None,
+    };
+    text.map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned)
 }
 
 /// An example response saved with a request.
@@ -127,7 +135,19 @@ fn request_of(request: &Value, item: &Value, name: &str, group: Option<String>) 
         .and_then(Value::as_array)
         .map(|responses| responses.iter().filter_map(example_response).collect())
         .unwrap_or_default();
-    Ok(EvidenceRequest { name: name.to_owned(), group, method, host, segments, query, headers, body, responses })
+    let description = description_of(request);
+    Ok(EvidenceRequest {
+        name: name.to_owned(),
+        group,
+        method,
+        host,
+        segments,
+        query,
+        headers,
+        body,
+        responses,
+        description,
+    })
 }
 
 fn example_response(response: &Value) -> Option<ExampleResponse> {

@@ -111,6 +111,8 @@ paths:
       responses:
         "200": {description: OK}
 components:
+  parameters:
+    TenantId: {name: X-Tenant-ID, in: header, required: true, schema: {type: string}}
   schemas:
     Error:
       type: object
@@ -131,7 +133,8 @@ const TWO_GROUPS: &str = r##"{
   "info": {"name": "Two groups"},
   "item": [
     {"name": "Rules API", "item": [
-      {"name": "List policies", "request": {"method": "GET", "url": "https://{{host}}/v1/rules/policies"},
+      {"name": "List policies", "request": {"method": "GET", "url": "https://{{host}}/v1/rules/policies",
+         "description": "Lists the tenant's rule policies.", "header": [{"key": "X-Tenant-ID", "value": "{{tenant}}"}]},
        "response": [
          {"code": 200, "body": "{\"items\": [{\"id\": \"p1\", \"name\": \"Base\"}, {\"id\": \"p2\", \"name\": \"Strict\"}], \"pages\": {\"current\": 1, \"total\": 1}}"},
          {"code": 400, "body": "{\"error\": \"badRequest\", \"message\": \"No\"}"}
@@ -149,7 +152,8 @@ const TWO_GROUPS: &str = r##"{
 
 #[test]
 fn drafts_reuse_written_components_and_take_names_from_groups_and_nouns() {
-    let api = api("import-shapes");
+    let mut api = api("import-shapes");
+    api.config.client.managed_headers.push("X-Tenant-ID".to_owned());
     let generated = secgen_codegen::generate("spec.yaml", WRITTEN_SHAPES.as_bytes(), &api.config).unwrap();
     let requests = postman::parse("two-groups.json", TWO_GROUPS).unwrap();
     let drafts = xtask::import::draft(&api, WRITTEN_SHAPES, &generated, &requests, "`two-groups.json`").unwrap();
@@ -159,6 +163,9 @@ fn drafts_reuse_written_components_and_take_names_from_groups_and_nouns() {
         spec.contains("operationId: listPolicies\n") && spec.contains("operationId: firewallListPolicies\n"),
         "{spec}"
     );
+    // The collection's description leads; a managed id header refers to the written parameter.
+    assert!(spec.contains("description: |-\n        Lists the tenant's rule policies.\n"), "{spec}");
+    assert_eq!(spec.matches("$ref: '#/components/parameters/TenantId'").count(), 1, "{spec}");
     // Shapes the written spec already has are referred to, not inferred again.
     assert_eq!(spec.matches("$ref: '#/components/schemas/Error'").count(), 2, "{spec}");
     assert_eq!(spec.matches("$ref: '#/components/schemas/Pages'").count(), 1, "{spec}");

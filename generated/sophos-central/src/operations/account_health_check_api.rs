@@ -6,11 +6,15 @@ use crate::types::{Endpoint2, Snooze, Tenant2};
 impl crate::Client {
     /// Account Health
     ///
+    /// Get health.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Health Check API / Account Health Check / Account Health` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /account-health-check/v1/health-check` (operation `accountHealth`)
     ///
     /// Documented errors: 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn account_health(
         &self,
         params: &AccountHealthParams,
@@ -27,11 +31,15 @@ impl crate::Client {
 
     /// Score comparisons
     ///
+    /// Get health score for comparison to other organizations in your region.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Health Check API / Account Health Scores / Score comparisons` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /account-health-check/v1/scores/regional` (operation `scoreComparisons`)
     ///
     /// Documented errors: 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn score_comparisons(
         &self,
     ) -> rt::Result<rt::Response<ScoreComparisonsResponse>> {
@@ -45,11 +53,15 @@ impl crate::Client {
 
     /// Historical Score
     ///
+    /// Get historical health scores.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Health Check API / Account Health Scores / Historical Score` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /account-health-check/v1/scores/historical` (operation `historicalScore`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn historical_score(
         &self,
         params: &HistoricalScoreParams,
@@ -66,11 +78,15 @@ impl crate::Client {
 
     /// Snooze
     ///
+    /// Snooze reminders for account health issues for a customer.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Health Check API / Account Health Snooze / Snooze` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /account-health-check/v1/snooze` (operation `snooze`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn snooze(&self, body: &Snooze) -> rt::Result<rt::Response<Snooze>> {
         let request = rt::Request::new(
                 rt::Method::POST,

@@ -6,11 +6,15 @@ use crate::types::{CreatedBy, PageNumberPages, Token};
 impl crate::Client {
     /// Get tokens
     ///
+    /// Get all access tokens for a tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Get tokens` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /accounts/v1/access-tokens` (operation `getTokens`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_tokens(
         &self,
         params: &GetTokensParams,
@@ -41,11 +45,15 @@ impl crate::Client {
 
     /// Create token
     ///
+    /// Create access token for a tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Create token` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /accounts/v1/access-tokens` (operation `createToken`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_token(
         &self,
         body: &CreateTokenBody,
@@ -61,11 +69,15 @@ impl crate::Client {
 
     /// Revoke token
     ///
+    /// Revoke access token for a tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Revoke token` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /accounts/v1/access-tokens/{tokenId}` (operation `revokeToken`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn revoke_token(
         &self,
         token_id: &str,
@@ -81,11 +93,15 @@ impl crate::Client {
 
     /// Update token
     ///
+    /// Update access token for a tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Update token` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /accounts/v1/access-tokens/{tokenId}` (operation `updateToken`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_token(
         &self,
         token_id: &str,

@@ -6,11 +6,15 @@ use crate::types::{Actor, Case, PageNumberPages, Sensor};
 impl crate::Client {
     /// Get cases
     ///
+    /// Search a specific customer's cases.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get cases` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cases/v1/cases` (operation `getCases`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_cases(
         &self,
         params: &GetCasesParams,
@@ -52,11 +56,15 @@ impl crate::Client {
 
     /// Create case
     ///
+    /// Create a new case.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Create case` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /cases/v1/cases` (operation `createCase`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_case(
         &self,
         body: &CreateCaseBody,
@@ -68,11 +76,15 @@ impl crate::Client {
 
     /// Get case by ID
     ///
+    /// Get a case by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get case by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cases/v1/cases/{caseId}` (operation `getCaseById`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_case_by_id(&self, case_id: &str) -> rt::Result<rt::Response<Case>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -85,11 +97,15 @@ impl crate::Client {
 
     /// Delete a case by ID
     ///
+    /// Delete a self-managed case.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Delete a case by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /cases/v1/cases/{caseId}` (operation `deleteACaseById`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_a_case_by_id(
         &self,
         case_id: &str,
@@ -105,11 +121,15 @@ impl crate::Client {
 
     /// Update a case
     ///
+    /// Update a case.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Update a case` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /cases/v1/cases/{caseId}` (operation `updateACase`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_a_case(
         &self,
         case_id: &str,
@@ -127,11 +147,15 @@ impl crate::Client {
 
     /// Get a impacted entities
     ///
+    /// Get impacted entities for an XDR case.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get a impacted entities` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cases/v1/cases/{caseId}/impacted-entities` (operation `getAImpactedEntities`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_impacted_entities(
         &self,
         case_id: &str,
@@ -178,11 +202,15 @@ impl crate::Client {
 
     /// Get case detections
     ///
+    /// Get all case detections.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get case detections` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cases/v1/cases/{caseId}/detections` (operation `getCaseDetections`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_case_detections(
         &self,
         case_id: &str,
@@ -226,11 +254,15 @@ impl crate::Client {
 
     /// Get summary of MITRE
     ///
+    /// Get summary of MITRE ATT&CK Tactics and Techniques.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get summary of MITRE` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cases/v1/cases/{caseId}/mitre-attack-summary` (operation `getSummaryOfMitre`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_summary_of_mitre(
         &self,
         case_id: &str,
@@ -246,11 +278,15 @@ impl crate::Client {
 
     /// Get a single detection
     ///
+    /// Get a detection associated with case.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get a single detection` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cases/v1/cases/{caseId}/detections/{detectionId}` (operation `getASingleDetection`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_single_detection(
         &self,
         case_id: &str,

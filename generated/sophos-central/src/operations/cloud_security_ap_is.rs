@@ -6,11 +6,15 @@ use crate::types::PageNumberPages;
 impl crate::Client {
     /// List profiles
     ///
+    /// List runtime detection profiles (Latest version).
+    ///
     /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / List profiles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cloud-security/v1/profiles` (operation `listProfiles`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_profiles(
         &self,
         params: &ListProfilesParams,
@@ -41,11 +45,15 @@ impl crate::Client {
 
     /// Create profile
     ///
+    /// Create runtime detection profile or new version of existing profile.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Create profile` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /cloud-security/v1/profiles` (operation `createProfile`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_profile(
         &self,
         body: &CreateProfileBody,
@@ -61,11 +69,15 @@ impl crate::Client {
 
     /// Delete profiles
     ///
+    /// Delete profiles with provided IDs.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Delete profiles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /cloud-security/v1/profiles` (operation `deleteProfiles`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_profiles(
         &self,
         params: &DeleteProfilesParams,
@@ -81,11 +93,15 @@ impl crate::Client {
 
     /// Get profile
     ///
+    /// Get runtime detection profile details.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Get profile` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cloud-security/v1/profiles/{profileId}` (operation `getProfile`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_profile(
         &self,
         profile_id: &str,
@@ -103,11 +119,15 @@ impl crate::Client {
 
     /// Update profile name
     ///
+    /// Update the name of a runtime detection profile.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Update profile name` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /cloud-security/v1/profiles/{profileId}` (operation `updateProfileName`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_profile_name(
         &self,
         profile_id: &str,
@@ -125,11 +145,15 @@ impl crate::Client {
 
     /// List content
     ///
+    /// List available default contents.
+    ///
     /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / List content` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /cloud-security/v1/profiles/default-contents` (operation `listContent`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_content(&self) -> rt::Result<rt::Response<ListContentResponse>> {
         let request = rt::Request::new(
             rt::Method::GET,

@@ -9,11 +9,15 @@ use crate::types::{
 impl crate::Client {
     /// List all admins
     ///
+    /// List all tenant admins.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / List all admins` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/admins` (operation `listAllAdmins`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_all_admins(
         &self,
         params: &ListAllAdminsParams,
@@ -36,11 +40,15 @@ impl crate::Client {
 
     /// Create new admin
     ///
+    /// Create a tenant admin from a directory user.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Create new admin` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/admins` (operation `createNewAdmin`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_new_admin(
         &self,
         body: &CreateNewAdminBody,
@@ -58,11 +66,15 @@ impl crate::Client {
 
     /// Get admin by ID
     ///
+    /// Get tenant admin details by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Get admin by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/admins/{adminId}` (operation `getAdminById`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_admin_by_id(
         &self,
         admin_id: &str,
@@ -80,11 +92,15 @@ impl crate::Client {
 
     /// Remove an admin
     ///
+    /// Remove an admin by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Remove an admin` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/admins/{adminId}` (operation `removeAnAdmin`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn remove_an_admin(
         &self,
         admin_id: &str,
@@ -100,11 +116,15 @@ impl crate::Client {
 
     /// List all roles
     ///
+    /// Get the list of role assignments for given admin.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/admins/{adminId}/role-assignments` (operation `listAllRoles`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_all_roles(
         &self,
         admin_id: &str,
@@ -120,11 +140,15 @@ impl crate::Client {
 
     /// Assign a role
     ///
+    /// Assign a role of principal type "user" to a tenant admin. Any existing assignment is overridden.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Assign a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/admins/{adminId}/role-assignments` (operation `assignARole`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn assign_a_role(
         &self,
         admin_id: &str,
@@ -142,11 +166,15 @@ impl crate::Client {
 
     /// Get role by ID
     ///
+    /// Get tenant admin role assignment by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `getRoleById`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_role_by_id(
         &self,
         admin_id: &str,
@@ -164,11 +192,15 @@ impl crate::Client {
 
     /// Remove a role
     ///
+    /// Remove role assignment from an admin.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Remove a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `removeARole`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn remove_a_role(
         &self,
         admin_id: &str,
@@ -186,11 +218,15 @@ impl crate::Client {
 
     /// Query users
     ///
+    /// List users in the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Query users` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/directory/users` (operation `queryUsers`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn query_users(
         &self,
         params: &QueryUsersParams,
@@ -226,11 +262,15 @@ impl crate::Client {
 
     /// Add new user
     ///
+    /// Add a new user to the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add new user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/directory/users` (operation `addNewUser`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_new_user(
         &self,
         body: &AddNewUserBody,
@@ -248,11 +288,15 @@ impl crate::Client {
 
     /// Get user
     ///
+    /// Get a user by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Get user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/directory/users/{userId}` (operation `getUser`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_user(
         &self,
         user_id: &str,
@@ -270,11 +314,15 @@ impl crate::Client {
 
     /// Delete user
     ///
+    /// Delete a user by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Delete user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/directory/users/{userId}` (operation `deleteUser`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_user(
         &self,
         user_id: &str,
@@ -290,11 +338,15 @@ impl crate::Client {
 
     /// Update user
     ///
+    /// Update an existing user.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Update user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /common/v1/directory/users/{userId}` (operation `updateUser`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_user(
         &self,
         user_id: &str,
@@ -314,11 +366,15 @@ impl crate::Client {
 
     /// Query groups
     ///
+    /// List groups in the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Query groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/directory/user-groups` (operation `queryGroups`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn query_groups(
         &self,
         params: &QueryGroupsParams,
@@ -358,11 +414,15 @@ impl crate::Client {
 
     /// Add new group
     ///
+    /// Add a new group to the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add new group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/directory/user-groups` (operation `addNewGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_new_group(
         &self,
         body: &AddNewGroupBody,
@@ -380,11 +440,15 @@ impl crate::Client {
 
     /// Get group
     ///
+    /// Get group by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Get group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/directory/user-groups/{groupId}` (operation `getGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_group(
         &self,
         group_id: &str,
@@ -402,11 +466,15 @@ impl crate::Client {
 
     /// Delete group
     ///
+    /// Deletes the specified group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Delete group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/directory/user-groups/{groupId}` (operation `deleteGroup`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_group(
         &self,
         group_id: &str,
@@ -422,11 +490,15 @@ impl crate::Client {
 
     /// Update group
     ///
+    /// Update a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Update group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /common/v1/directory/user-groups/{groupId}` (operation `updateGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_group(
         &self,
         group_id: &str,
@@ -446,11 +518,15 @@ impl crate::Client {
 
     /// Groups of user
     ///
+    /// List groups that a user belongs to.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Groups of user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/directory/users/{userId}/groups` (operation `groupsOfUser`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn groups_of_user(
         &self,
         user_id: &str,
@@ -497,11 +573,15 @@ impl crate::Client {
 
     /// Add to groups
     ///
+    /// Add a user to multiple groups.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add to groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/directory/users/{userId}/groups` (operation `addToGroups`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_to_groups(
         &self,
         user_id: &str,
@@ -519,11 +599,15 @@ impl crate::Client {
 
     /// Remove from groups
     ///
+    /// Remove a user from multiple groups.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/directory/users/{userId}/groups` (operation `removeFromGroups`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn remove_from_groups(
         &self,
         user_id: &str,
@@ -541,11 +625,15 @@ impl crate::Client {
 
     /// Users in group
     ///
+    /// List users in the specified group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Users in group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/directory/user-groups/{groupId}/users` (operation `usersInGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn users_in_group(
         &self,
         group_id: &str,
@@ -592,11 +680,15 @@ impl crate::Client {
 
     /// Add to group
     ///
+    /// Add multiple users to the specified group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add to group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/directory/user-groups/{groupId}/users` (operation `addToGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_to_group(
         &self,
         group_id: &str,
@@ -614,11 +706,15 @@ impl crate::Client {
 
     /// Remove from group
     ///
+    /// Remove multiple users from a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/directory/user-groups/{groupId}/users` (operation `removeFromGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn remove_from_group(
         &self,
         group_id: &str,
@@ -636,11 +732,15 @@ impl crate::Client {
 
     /// Remove from group
     ///
+    /// Remove user from a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/directory/users/{userId}/groups/{groupId}` (operation `commonRemoveFromGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn common_remove_from_group(
         &self,
         user_id: &str,
@@ -658,11 +758,15 @@ impl crate::Client {
 
     /// Remove from group
     ///
+    /// Update a group to remove a user.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/directory/user-groups/{groupId}/users/{userId}` (operation `commonRemoveFromGroup2`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn common_remove_from_group2(
         &self,
         group_id: &str,
@@ -680,11 +784,15 @@ impl crate::Client {
 
     /// List all roles
     ///
+    /// List all tenant roles.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/roles` (operation `commonListAllRoles`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn common_list_all_roles(
         &self,
         params: &CommonListAllRolesParams,
@@ -702,11 +810,15 @@ impl crate::Client {
 
     /// Create new role
     ///
+    /// Create a new tenant role.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Create new role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /common/v1/roles` (operation `createNewRole`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_new_role(
         &self,
         body: &NewRole2,
@@ -724,11 +836,15 @@ impl crate::Client {
 
     /// Get role by ID
     ///
+    /// Get tenant role by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/roles/{roleId}` (operation `commonGetRoleById`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn common_get_role_by_id(
         &self,
         role_id: &str,
@@ -746,11 +862,15 @@ impl crate::Client {
 
     /// Delete role by ID
     ///
+    /// Delete a tenant role by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Delete role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /common/v1/roles/{roleId}` (operation `deleteRoleById`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_role_by_id(
         &self,
         role_id: &str,
@@ -766,11 +886,15 @@ impl crate::Client {
 
     /// Patch role
     ///
+    /// Patch an existing tenant role.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Patch role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /common/v1/roles/{roleId}` (operation `patchRole`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn patch_role(
         &self,
         role_id: &str,
@@ -790,11 +914,15 @@ impl crate::Client {
 
     /// Get permission sets
     ///
+    /// Get permission set details.
+    ///
     /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Get permission sets` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /common/v1/roles/permission-sets` (operation `getPermissionSets`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_permission_sets(
         &self,
         params: &GetPermissionSetsParams,

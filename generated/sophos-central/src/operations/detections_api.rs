@@ -6,11 +6,15 @@ use crate::types::{GroupsQuery, GroupsQuery2, PageNumberPages, Sensor};
 impl crate::Client {
     /// Run detections query
     ///
+    /// Run a query on the detections. The default time range is one day.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detections / Run detections query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /detections/v1/queries/detections` (operation `runDetectionsQuery`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn run_detections_query(
         &self,
         body: &GroupsQuery,
@@ -26,11 +30,15 @@ impl crate::Client {
 
     /// Get detections run
     ///
+    /// Return the detections query run with the given ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detections / Get detections run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /detections/v1/queries/detections/{runId}` (operation `getDetectionsRun`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_detections_run(
         &self,
         run_id: &str,
@@ -46,11 +54,15 @@ impl crate::Client {
 
     /// Get detection result
     ///
+    /// Return the results of the detections query run with the given ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detections / Get detection result` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /detections/v1/queries/detections/{runId}/results` (operation `getDetectionResult`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_detection_result(
         &self,
         run_id: &str,
@@ -93,11 +105,15 @@ impl crate::Client {
 
     /// Get detection counts
     ///
+    /// Get detection counts grouped by severity and type. If `resolution`, `to`, and `from` parameters aren't provided, `resolution` is set to day, `to` is set to current date, and `from` is set to 30 days from the current date and time.  If `from` and `to` aren't provided, `to` is set to the current date and time. If `resolution` is day, hour, or minute, `from` is set to 30 days ago, 1 day ago, or 1 hour ago respectively. If `from` and `to` are provided, but `resolution` isn't, `resolution` is set based on internal calculation.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detections / Get detection counts` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /detections/v1/queries/detections/counts` (operation `getDetectionCounts`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_detection_counts(
         &self,
         params: &GetDetectionCountsParams,
@@ -130,11 +146,15 @@ impl crate::Client {
 
     /// Run a groups query
     ///
+    /// Run a detection groups query.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detection Groups / Run a groups query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /detections/v1/queries/detection-groups` (operation `runAGroupsQuery`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn run_a_groups_query(
         &self,
         body: &GroupsQuery,
@@ -150,11 +170,15 @@ impl crate::Client {
 
     /// Get group run
     ///
+    /// Return the group query run with the given ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detection Groups / Get group run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /detections/v1/queries/detection-groups/{runId}` (operation `getGroupRun`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_group_run(
         &self,
         run_id: &str,
@@ -170,11 +194,15 @@ impl crate::Client {
 
     /// Get group results
     ///
+    /// Return the results of the group query run with the given ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Detections API / Detection Groups / Get group results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /detections/v1/queries/detection-groups/{runId}/results` (operation `getGroupResults`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_group_results(
         &self,
         run_id: &str,

@@ -6,11 +6,15 @@ use crate::types::{DomainNames, Location, PageNumberPages};
 impl crate::Client {
     /// List Locations
     ///
+    /// Returns all Locations.
+    ///
     /// Drafted by `cargo xtask import` from the request `DNS Protection API / Locations / List Locations` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /dns-protection/v2/locations` (operation `listLocations`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_locations(
         &self,
         params: &ListLocationsParams,
@@ -45,11 +49,15 @@ impl crate::Client {
 
     /// Create Location
     ///
+    /// Creates a new Location and returns the newly created Location. There is a limit of 50 locations per account.
+    ///
     /// Drafted by `cargo xtask import` from the request `DNS Protection API / Locations / Create Location` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /dns-protection/v2/locations` (operation `createLocation`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_location(
         &self,
         body: &Location,
@@ -65,11 +73,15 @@ impl crate::Client {
 
     /// Get Location
     ///
+    /// Returns Location of a given ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `DNS Protection API / Locations / Get Location` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /dns-protection/v2/locations/{id}` (operation `getLocation`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_location(&self, id: &str) -> rt::Result<rt::Response<Location>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -82,11 +94,15 @@ impl crate::Client {
 
     /// Delete Location
     ///
+    /// Deletes Location by given ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `DNS Protection API / Locations / Delete Location` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /dns-protection/v2/locations/{id}` (operation `deleteLocation`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_location(
         &self,
         id: &str,
@@ -102,11 +118,15 @@ impl crate::Client {
 
     /// Update Location
     ///
+    /// Updates given Location.
+    ///
     /// Drafted by `cargo xtask import` from the request `DNS Protection API / Locations / Update Location` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /dns-protection/v2/locations/{id}` (operation `updateLocation`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_location(
         &self,
         id: &str,

@@ -10,11 +10,15 @@ use crate::types::{
 impl crate::Client {
     /// Search quarantine
     ///
+    /// Summary of all the quarantined messages matching your search and filter conditions.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Search quarantine` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/quarantine/messages/search` (operation `searchQuarantine`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn search_quarantine(
         &self,
         body: &SearchQuarantineBody,
@@ -30,11 +34,15 @@ impl crate::Client {
 
     /// Preview message
     ///
+    /// Preview a message in quarantine.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Preview message` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/quarantine/messages/{id}/preview` (operation `previewMessage`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn preview_message(
         &self,
         id: &str,
@@ -50,11 +58,15 @@ impl crate::Client {
 
     /// Get urls
     ///
+    /// Get all URLs found in body of a quarantined message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Get urls` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/quarantine/messages/{id}/urls` (operation `getUrls`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_urls(
         &self,
         id: &str,
@@ -91,11 +103,15 @@ impl crate::Client {
 
     /// Get attachments
     ///
+    /// Get all attachments of a quaratined message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Get attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/quarantine/messages/{id}/attachments` (operation `getAttachments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_attachments(
         &self,
         id: &str,
@@ -132,11 +148,15 @@ impl crate::Client {
 
     /// Quarantine release
     ///
+    /// Queue one or more messages from quarantine for release.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Quarantine release` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/quarantine/messages/release` (operation `quarantineRelease`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn quarantine_release(
         &self,
         body: &QuarantineReleaseBody,
@@ -152,11 +172,15 @@ impl crate::Client {
 
     /// Quarantine delete
     ///
+    /// Delete one or more messages from quarantine.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Quarantine delete` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/quarantine/messages/delete` (operation `quarantineDelete`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn quarantine_delete(
         &self,
         body: &QuarantineDeleteBody,
@@ -172,11 +196,15 @@ impl crate::Client {
 
     /// Strip attachments
     ///
+    /// Strips one or more attachments from message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Strip attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/quarantine/messages/{id}/attachments/strip` (operation `stripAttachments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn strip_attachments(
         &self,
         id: &str,
@@ -194,11 +222,15 @@ impl crate::Client {
 
     /// Reattach attachments
     ///
+    /// Reattach one or more attachments to the message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Reattach attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/quarantine/messages/{id}/attachments/reattach` (operation `reattachAttachments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn reattach_attachments(
         &self,
         id: &str,
@@ -216,11 +248,15 @@ impl crate::Client {
 
     /// Download attachments
     ///
+    /// Download one or more attachments.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Download attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/quarantine/messages/{id}/attachments/download` (operation `downloadAttachments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn download_attachments(
         &self,
         id: &str,
@@ -238,11 +274,15 @@ impl crate::Client {
 
     /// Download job status
     ///
+    /// Get status of a download job.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Download job status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/quarantine/downloads/{downloadId}/status` (operation `downloadJobStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn download_job_status(
         &self,
         download_id: &str,
@@ -258,11 +298,15 @@ impl crate::Client {
 
     /// Search quarantine
     ///
+    /// Summary of all the post-delivery quarantined messages matching your search and filter conditions.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Search quarantine` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/search` (operation `emailManagementSearchQuarantine`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_search_quarantine(
         &self,
         body: &EmailManagementSearchQuarantineBody,
@@ -278,11 +322,15 @@ impl crate::Client {
 
     /// Preview message
     ///
+    /// Preview a message in post-delivery quarantine.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Preview message` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/post-delivery-quarantine/messages/{id}/preview` (operation `emailManagementPreviewMessage`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_preview_message(
         &self,
         id: &str,
@@ -298,11 +346,15 @@ impl crate::Client {
 
     /// Get attachments
     ///
+    /// Get all attachments of a post-delivery quarantined message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Get attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/post-delivery-quarantine/messages/{id}/attachments` (operation `emailManagementGetAttachments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_get_attachments(
         &self,
         id: &str,
@@ -345,11 +397,15 @@ impl crate::Client {
 
     /// Quarantine release
     ///
+    /// Queue one or more messages from post-delivery quarantine for release.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Quarantine release` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/release` (operation `emailManagementQuarantineRelease`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_quarantine_release(
         &self,
         body: &EmailManagementQuarantineReleaseBody,
@@ -365,11 +421,15 @@ impl crate::Client {
 
     /// Quarantine delete
     ///
+    /// Delete one or more messages from post quarantine.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Quarantine delete` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/delete` (operation `emailManagementQuarantineDelete`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_quarantine_delete(
         &self,
         body: &EmailManagementQuarantineDeleteBody,
@@ -385,11 +445,15 @@ impl crate::Client {
 
     /// Download attachments
     ///
+    /// Download one ore more attachments.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Download attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/{id}/attachments/download` (operation `emailManagementDownloadAttachments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_download_attachments(
         &self,
         id: &str,
@@ -407,11 +471,15 @@ impl crate::Client {
 
     /// Download job status
     ///
+    /// Get status of a download job.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Download job status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/post-delivery-quarantine/downloads/{downloadId}/status` (operation `emailManagementDownloadJobStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn email_management_download_job_status(
         &self,
         download_id: &str,
@@ -427,11 +495,15 @@ impl crate::Client {
 
     /// Clawback message
     ///
+    /// Clawback message (can clawback message for specific recipients).
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Clawback / Clawback message` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/messages/{id}/clawback` (operation `clawbackMessage`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn clawback_message(
         &self,
         id: &str,
@@ -449,11 +521,15 @@ impl crate::Client {
 
     /// Message status
     ///
+    /// Get current status of a message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Clawback / Message status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/messages/{id}/status` (operation `messageStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn message_status(
         &self,
         id: &str,
@@ -469,11 +545,15 @@ impl crate::Client {
 
     /// Query Mailboxes
     ///
+    /// List all mailboxes or search mailboxes based on query parameter.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Query Mailboxes` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/mailboxes` (operation `queryMailboxes`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn query_mailboxes(
         &self,
         params: &QueryMailboxesParams,
@@ -516,11 +596,15 @@ impl crate::Client {
 
     /// Add mailbox
     ///
+    /// Add a new mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Add mailbox` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes` (operation `addMailbox`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_mailbox(
         &self,
         body: &Mailbox3,
@@ -536,11 +620,15 @@ impl crate::Client {
 
     /// Add mailboxes
     ///
+    /// Request to add multiple mailboxes.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Add mailboxes` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes/bulk` (operation `addMailboxes`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_mailboxes(
         &self,
         body: &AddMailboxesBody,
@@ -556,11 +644,15 @@ impl crate::Client {
 
     /// Delete mailboxes
     ///
+    /// Delete multiple mailboxes.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Delete mailboxes` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes/delete` (operation `deleteMailboxes`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_mailboxes(
         &self,
         body: &DeleteMailboxesBody,
@@ -576,11 +668,15 @@ impl crate::Client {
 
     /// Get mailbox
     ///
+    /// Get information of the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Get mailbox` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /email/v1/mailboxes/{id}` (operation `getMailbox`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_mailbox(&self, id: &str) -> rt::Result<rt::Response<Mailbox>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -593,11 +689,15 @@ impl crate::Client {
 
     /// Delete mailbox
     ///
+    /// Delete the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Delete mailbox` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /email/v1/mailboxes/{id}` (operation `deleteMailbox`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_mailbox(
         &self,
         id: &str,
@@ -613,11 +713,15 @@ impl crate::Client {
 
     /// Update name
     ///
+    /// Update name of the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Update name` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /email/v1/mailboxes/{id}` (operation `updateName`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_name(
         &self,
         id: &str,
@@ -635,11 +739,15 @@ impl crate::Client {
 
     /// Change aliases
     ///
+    /// Add and remove aliases of the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change aliases` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes/{id}/aliases` (operation `changeAliases`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn change_aliases(
         &self,
         id: &str,
@@ -657,11 +765,15 @@ impl crate::Client {
 
     /// Change delegates
     ///
+    /// Add and remove delegates of the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change delegates` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes/{id}/delegates` (operation `changeDelegates`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn change_delegates(
         &self,
         id: &str,
@@ -679,11 +791,15 @@ impl crate::Client {
 
     /// Change DL owners
     ///
+    /// Add and remove distribution list owners of the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change DL owners` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes/{id}/distribution-list-owners` (operation `changeDlOwners`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn change_dl_owners(
         &self,
         id: &str,
@@ -701,11 +817,15 @@ impl crate::Client {
 
     /// Bulk privilege
     ///
+    /// Generate request to get bulk sender privilege for the mailbox.
+    ///
     /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Bulk privilege` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /email/v1/mailboxes/{id}/bulksender-privilege-request` (operation `bulkPrivilege`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn bulk_privilege(
         &self,
         id: &str,

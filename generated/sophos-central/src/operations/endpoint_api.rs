@@ -13,11 +13,15 @@ use crate::types::{
 impl crate::Client {
     /// Download installers
     ///
+    /// Get all the endpoint installer links for a tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Downloads / Download installers` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/downloads` (operation `downloadInstallers`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn download_installers(
         &self,
         params: &DownloadInstallersParams,
@@ -34,11 +38,15 @@ impl crate::Client {
 
     /// Delete endpoints
     ///
+    /// Delete a list of endpoints.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoints / Delete endpoints` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoints/delete` (operation `deleteEndpoints`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_endpoints(
         &self,
         body: &DeleteEndpointsBody,
@@ -54,11 +62,15 @@ impl crate::Client {
 
     /// Get AAP settings
     ///
+    /// Get Adaptive Attack Protection settings for an endpoint.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Adaptive Attack Protection / Get AAP settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoints/{endpointId}/adaptive-attack-protection` (operation `getAapSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_aap_settings(
         &self,
         endpoint_id: &str,
@@ -74,11 +86,15 @@ impl crate::Client {
 
     /// Update AAP settings
     ///
+    /// Update Adaptive Attack Protection settings for an endpoint.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Adaptive Attack Protection / Update AAP settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/adaptive-attack-protection` (operation `updateAapSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_aap_settings(
         &self,
         endpoint_id: &str,
@@ -96,11 +112,15 @@ impl crate::Client {
 
     /// Check for updates
     ///
+    /// Sends a request to the endpoint to check for Sophos management agent software updates.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Update Checks / Check for updates` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/update-checks` (operation `checkForUpdates`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn check_for_updates(
         &self,
         endpoint_id: &str,
@@ -118,11 +138,15 @@ impl crate::Client {
 
     /// Collect forensic log
     ///
+    /// Sends a request to the endpoint to collect forensic log.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Forensic Logs / Collect forensic log` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/forensic-logs` (operation `collectForensicLog`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn collect_forensic_log(
         &self,
         endpoint_id: &str,
@@ -140,11 +164,15 @@ impl crate::Client {
 
     /// Get status
     ///
+    /// Gets the status of the forensic log collection.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Forensic Logs / Get status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoints/{endpointId}/forensic-logs/{forensicLogRequestId}` (operation `getStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_status(
         &self,
         endpoint_id: &str,
@@ -162,11 +190,15 @@ impl crate::Client {
 
     /// Generate memory dump
     ///
+    /// Instructs the target device to generate a memory dump of the specified process or the kernel. The dump is then uploaded to a customer-specified Amazon S3 bucket.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Memory Dump / Generate memory dump` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/memory-dumps` (operation `generateMemoryDump`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn generate_memory_dump(
         &self,
         endpoint_id: &str,
@@ -184,11 +216,15 @@ impl crate::Client {
 
     /// Get status
     ///
+    /// Gets the status of the memory dump collection.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Memory Dump / Get status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoints/{endpointId}/memory-dumps/{memoryDumpRequestId}` (operation `endpointGetStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_get_status(
         &self,
         endpoint_id: &str,
@@ -206,11 +242,15 @@ impl crate::Client {
 
     /// Get allowed items
     ///
+    /// Get all allowed items.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Get allowed items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/allowed-items` (operation `getAllowedItems`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_allowed_items(
         &self,
         params: &GetAllowedItemsParams,
@@ -245,11 +285,15 @@ impl crate::Client {
 
     /// Allow an item
     ///
+    /// Exempt an item from conviction.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Allow an item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/allowed-items` (operation `allowAnItem`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn allow_an_item(
         &self,
         body: &AllowAnItemBody,
@@ -265,11 +309,15 @@ impl crate::Client {
 
     /// Get an allowed item
     ///
+    /// Get an allowed item by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Get an allowed item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `getAnAllowedItem`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_an_allowed_item(
         &self,
         allowed_item_id: &str,
@@ -285,11 +333,15 @@ impl crate::Client {
 
     /// Delete allowed item
     ///
+    /// Deletes the specified allowed item.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Delete allowed item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `deleteAllowedItem`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_allowed_item(
         &self,
         allowed_item_id: &str,
@@ -305,11 +357,15 @@ impl crate::Client {
 
     /// Update allowed item
     ///
+    /// Update an allowed item.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Update allowed item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `updateAllowedItem`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_allowed_item(
         &self,
         allowed_item_id: &str,
@@ -327,11 +383,15 @@ impl crate::Client {
 
     /// Get blocked addresses
     ///
+    /// Get the list of all currently blocked IP addresses and IP address ranges.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Get blocked addresses` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/blocked-addresses` (operation `getBlockedAddresses`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_blocked_addresses(
         &self,
         params: &GetBlockedAddressesParams,
@@ -367,11 +427,15 @@ impl crate::Client {
 
     /// Block multiple items
     ///
+    /// Allows the user to specify multiple IP addresses or IP address ranges that devices should refuse to communicate with. This feature is only available on Windows devices.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Block multiple items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/blocked-addresses/bulk` (operation `blockMultipleItems`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn block_multiple_items(
         &self,
         body: &BlockMultipleItemsBody,
@@ -387,11 +451,15 @@ impl crate::Client {
 
     /// Unblock items
     ///
+    /// Remove multiple IP addresses or IP address ranges from being blocked.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Unblock items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/blocked-addresses/bulk/delete` (operation `unblockItems`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn unblock_items(
         &self,
         body: &UnblockItemsBody,
@@ -407,11 +475,15 @@ impl crate::Client {
 
     /// Get blocked items
     ///
+    /// Get all blocked items.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Get blocked items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/blocked-items` (operation `getBlockedItems`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_blocked_items(
         &self,
         params: &GetBlockedItemsParams,
@@ -446,11 +518,15 @@ impl crate::Client {
 
     /// Block an item
     ///
+    /// Block an item from exoneration.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Block an item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/blocked-items` (operation `blockAnItem`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn block_an_item(
         &self,
         body: &BlockAnItemBody,
@@ -466,11 +542,15 @@ impl crate::Client {
 
     /// Get a blocked item
     ///
+    /// Get a blocked item by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Get a blocked item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/blocked-items/{blockedItemId}` (operation `getABlockedItem`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_blocked_item(
         &self,
         blocked_item_id: &str,
@@ -486,11 +566,15 @@ impl crate::Client {
 
     /// Delete blocked item
     ///
+    /// Deletes the specified blocked item.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Delete blocked item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/blocked-items/{blockedItemId}` (operation `deleteBlockedItem`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_blocked_item(
         &self,
         blocked_item_id: &str,
@@ -506,11 +590,15 @@ impl crate::Client {
 
     /// Get local sites
     ///
+    /// Get all local sites.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get local sites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/web-control/local-sites` (operation `getLocalSites`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_local_sites(
         &self,
         params: &GetLocalSitesParams,
@@ -545,11 +633,15 @@ impl crate::Client {
 
     /// Add local site
     ///
+    /// Adds a new local site.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Add local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/web-control/local-sites` (operation `addLocalSite`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_local_site(
         &self,
         body: &LocalSite2,
@@ -565,11 +657,15 @@ impl crate::Client {
 
     /// Get a local site
     ///
+    /// Get a local site by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get a local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `getALocalSite`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_local_site(
         &self,
         local_site_id: &str,
@@ -585,11 +681,15 @@ impl crate::Client {
 
     /// Delete local site
     ///
+    /// Deletes the specified local site.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Delete local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `deleteLocalSite`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_local_site(
         &self,
         local_site_id: &str,
@@ -605,11 +705,15 @@ impl crate::Client {
 
     /// Update a local site
     ///
+    /// Update a local site definition.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update a local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `updateALocalSite`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_a_local_site(
         &self,
         local_site_id: &str,
@@ -627,11 +731,15 @@ impl crate::Client {
 
     /// Get web categories
     ///
+    /// Get all Web Control categories.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get web categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/web-control/categories` (operation `getWebCategories`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_web_categories(
         &self,
     ) -> rt::Result<rt::Response<Vec<GetWebCategoriesResponseItem>>> {
@@ -645,11 +753,15 @@ impl crate::Client {
 
     /// Get TLS settings
     ///
+    /// Get settings for SSL/TLS decryption of HTTPS websites.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get TLS settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/web-control/tls-decryption` (operation `getTlsSettings`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_tls_settings(&self) -> rt::Result<rt::Response<TlsSettings>> {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -661,11 +773,15 @@ impl crate::Client {
 
     /// Update TLS settings
     ///
+    /// Update settings for SSL/TLS decryption of HTTPS websites.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update TLS settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/web-control/tls-decryption` (operation `updateTlsSettings`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_tls_settings(
         &self,
         body: &UpdateTlsSettingsBody,
@@ -681,11 +797,15 @@ impl crate::Client {
 
     /// Get excluded sites
     ///
+    /// List of websites excluded from SSL/TLS decryption.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get excluded sites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `getExcludedSites`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_excluded_sites(
         &self,
         params: &GetExcludedSitesParams,
@@ -720,11 +840,15 @@ impl crate::Client {
 
     /// Delete websites
     ///
+    /// Clears the list of websites excluded from SSL/TLS decryption.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Delete websites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `deleteWebsites`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_websites(
         &self,
     ) -> rt::Result<rt::Response<DeleteWebsitesResponse>> {
@@ -738,11 +862,15 @@ impl crate::Client {
 
     /// Update websites
     ///
+    /// Add and remove websites excluded from SSL/TLS decryption.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update websites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `updateWebsites`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_websites(
         &self,
         body: &UpdateWebsitesBody,
@@ -758,11 +886,15 @@ impl crate::Client {
 
     /// Get exclusions
     ///
+    /// Get all scanning exclusions.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Get exclusions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exclusions/scanning` (operation `getExclusions`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_exclusions(
         &self,
         params: &GetExclusionsParams,
@@ -798,11 +930,15 @@ impl crate::Client {
 
     /// Add exclusion
     ///
+    /// Add a new scanning exclusion.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Add exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/exclusions/scanning` (operation `addExclusion`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_exclusion(
         &self,
         body: &AddExclusionBody,
@@ -818,11 +954,15 @@ impl crate::Client {
 
     /// Get an exclusion
     ///
+    /// Get a scanning exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Get an exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `getAnExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_an_exclusion(
         &self,
         exclusion_id: &str,
@@ -838,11 +978,15 @@ impl crate::Client {
 
     /// Delete exclusion
     ///
+    /// Deletes a scanning exclusion.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Delete exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `deleteExclusion`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_exclusion(
         &self,
         exclusion_id: &str,
@@ -858,11 +1002,15 @@ impl crate::Client {
 
     /// Update exclusion
     ///
+    /// Update a scanning exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Update exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `updateExclusion`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_exclusion(
         &self,
         exclusion_id: &str,
@@ -880,11 +1028,15 @@ impl crate::Client {
 
     /// Detected exploits
     ///
+    /// Get detected exploits and the number of each detected exploit.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Detected exploits` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exploit-mitigation/detected-exploits` (operation `detectedExploits`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn detected_exploits(
         &self,
         params: &DetectedExploitsParams,
@@ -920,11 +1072,15 @@ impl crate::Client {
 
     /// Detected exploit
     ///
+    /// Get a detected exploit by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Detected exploit` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exploit-mitigation/detected-exploits/{detectedExploitId}` (operation `detectedExploit`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn detected_exploit(
         &self,
         detected_exploit_id: &str,
@@ -940,11 +1096,15 @@ impl crate::Client {
 
     /// Get categories
     ///
+    /// Get Exploit Mitigation categories.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exploit-mitigation/categories` (operation `getCategories`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_categories(
         &self,
     ) -> rt::Result<rt::Response<GetCategoriesResponse>> {
@@ -958,11 +1118,15 @@ impl crate::Client {
 
     /// Get applications
     ///
+    /// Get Exploit Mitigation settings for all protected applications.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get applications` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exploit-mitigation/applications` (operation `getApplications`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_applications(
         &self,
         params: &GetApplicationsParams,
@@ -999,11 +1163,15 @@ impl crate::Client {
 
     /// Add application
     ///
+    /// Exclude a set of file paths from Exploit Mitigation.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Add application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/exploit-mitigation/applications` (operation `addApplication`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_application(
         &self,
         body: &AddApplicationBody,
@@ -1019,11 +1187,15 @@ impl crate::Client {
 
     /// Get application
     ///
+    /// Get Exploit Mitigation settings for an application.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `getApplication`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_application(
         &self,
         exploit_mitigation_application_id: &str,
@@ -1042,11 +1214,15 @@ impl crate::Client {
 
     /// Delete application
     ///
+    /// Deletes a custom (user-defined) Exploit Mitigation application by ID. Note you can only delete custom applications. A request to delete a system-detected application fails with a 409 Conflict message.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Delete application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `deleteApplication`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_application(
         &self,
         exploit_mitigation_application_id: &str,
@@ -1065,11 +1241,15 @@ impl crate::Client {
 
     /// Update application
     ///
+    /// Update Exploit Mitigation settings for an application.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Update application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `updateApplication`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_application(
         &self,
         exploit_mitigation_application_id: &str,
@@ -1090,11 +1270,15 @@ impl crate::Client {
 
     /// Intrusion Prevention
     ///
+    /// Get all Intrusion Prevention exclusions.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exclusions/intrusion-prevention` (operation `intrusionPrevention`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn intrusion_prevention(
         &self,
         params: &IntrusionPreventionParams,
@@ -1129,11 +1313,15 @@ impl crate::Client {
 
     /// Intrusion Prevention
     ///
+    /// Add a new Intrusion Prevention exclusion.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/exclusions/intrusion-prevention` (operation `endpointIntrusionPrevention`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_intrusion_prevention(
         &self,
         body: &IntrusionPrevention3,
@@ -1149,11 +1337,15 @@ impl crate::Client {
 
     /// Intrusion Prevention
     ///
+    /// Get an Intrusion Prevention exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `endpointIntrusionPrevention2`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_intrusion_prevention2(
         &self,
         exclusion_id: &str,
@@ -1169,11 +1361,15 @@ impl crate::Client {
 
     /// Intrusion Prevention
     ///
+    /// Delete an Intrusion Prevention exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `endpointIntrusionPrevention4`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_intrusion_prevention4(
         &self,
         exclusion_id: &str,
@@ -1189,11 +1385,15 @@ impl crate::Client {
 
     /// Intrusion Prevention
     ///
+    /// Update an Intrusion Prevention exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `endpointIntrusionPrevention3`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_intrusion_prevention3(
         &self,
         exclusion_id: &str,
@@ -1211,11 +1411,15 @@ impl crate::Client {
 
     /// Get exclusions
     ///
+    /// Get all isolation exclusions.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Get exclusions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exclusions/isolation` (operation `endpointGetExclusions`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_get_exclusions(
         &self,
         params: &EndpointGetExclusionsParams,
@@ -1252,11 +1456,15 @@ impl crate::Client {
 
     /// Isolation Exclusions
     ///
+    /// Adds a new Isolation exclusion.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Isolation Exclusions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/settings/exclusions/isolation` (operation `isolationExclusions`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn isolation_exclusions(
         &self,
         body: &IntrusionPrevention3,
@@ -1272,11 +1480,15 @@ impl crate::Client {
 
     /// Isolation Exclusion
     ///
+    /// Get a single Isolation exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Isolation Exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `isolationExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn isolation_exclusion(
         &self,
         exclusion_id: &str,
@@ -1292,11 +1504,15 @@ impl crate::Client {
 
     /// Delete exclusion
     ///
+    /// Deletes an Isolation exclusion.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Delete exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `endpointDeleteExclusion`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_delete_exclusion(
         &self,
         exclusion_id: &str,
@@ -1312,11 +1528,15 @@ impl crate::Client {
 
     /// Update exclusion
     ///
+    /// Updates an Isolation exclusion by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Update exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `endpointUpdateExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_update_exclusion(
         &self,
         exclusion_id: &str,
@@ -1334,11 +1554,15 @@ impl crate::Client {
 
     /// Get peripherals
     ///
+    /// Get all peripherals.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Peripheral Control / Get peripherals` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/peripheral-control/peripherals` (operation `getPeripherals`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_peripherals(
         &self,
         params: &GetPeripheralsParams,
@@ -1376,11 +1600,15 @@ impl crate::Client {
 
     /// Get a peripheral
     ///
+    /// Get a peripheral by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Peripheral Control / Get a peripheral` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/peripheral-control/peripherals/{peripheralId}` (operation `getAPeripheral`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_peripheral(
         &self,
         peripheral_id: &str,
@@ -1396,11 +1624,15 @@ impl crate::Client {
 
     /// Get current settings
     ///
+    /// Get all event journal settings.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Event Journal / Get current settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/settings/event-journal/{endpointType}` (operation `getCurrentSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_current_settings(
         &self,
         endpoint_type: &str,
@@ -1416,11 +1648,15 @@ impl crate::Client {
 
     /// Update settings
     ///
+    /// Update settings for event journal size and disk space limits. If you specify both a maximum disk space and a maximum journal size, the lower of these limits is used.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Event Journal / Update settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/settings/event-journal/{endpointType}` (operation `updateSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_settings(
         &self,
         endpoint_type: &str,
@@ -1438,11 +1674,15 @@ impl crate::Client {
 
     /// Gets all migrations
     ///
+    /// Gets all migration jobs for the tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Gets all migrations` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/migrations` (operation `getsAllMigrations`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn gets_all_migrations(
         &self,
         params: &GetsAllMigrationsParams,
@@ -1474,11 +1714,15 @@ impl crate::Client {
 
     /// Start migration job
     ///
+    /// Start a migration job in the receiving tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Start migration job` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/migrations` (operation `startMigrationJob`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn start_migration_job(
         &self,
         body: &StartMigrationJobBody,
@@ -1494,11 +1738,15 @@ impl crate::Client {
 
     /// Gets a migration job
     ///
+    /// Get a single migration job.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Gets a migration job` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/migrations/{migrationJobId}` (operation `getsAMigrationJob`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn gets_a_migration_job(
         &self,
         migration_job_id: &str,
@@ -1514,11 +1762,15 @@ impl crate::Client {
 
     /// Start migration job
     ///
+    /// Start a migration job in the sending tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Start migration job` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /endpoint/v1/migrations/{migrationJobId}` (operation `endpointStartMigrationJob`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_start_migration_job(
         &self,
         migration_job_id: &str,
@@ -1536,11 +1788,15 @@ impl crate::Client {
 
     /// Migration endpoints
     ///
+    /// Gets the status of endpoints that are being migrated.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Migration endpoints` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/migrations/{migrationJobId}/endpoints` (operation `migrationEndpoints`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn migration_endpoints(
         &self,
         migration_job_id: &str,
@@ -1584,11 +1840,15 @@ impl crate::Client {
 
     /// Get policies
     ///
+    /// Get policies of a tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get policies` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies` (operation `getPolicies`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_policies(
         &self,
         params: &GetPoliciesParams,
@@ -1621,11 +1881,15 @@ impl crate::Client {
 
     /// Create policy
     ///
+    /// Create new policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Create policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies` (operation `createPolicy`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_policy(
         &self,
         body: &CreatePolicyBody,
@@ -1641,11 +1905,15 @@ impl crate::Client {
 
     /// Get metadata
     ///
+    /// Supported metadata.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get metadata` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/settings` (operation `getMetadata`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_metadata(
         &self,
         params: &GetMetadataParams,
@@ -1661,11 +1929,15 @@ impl crate::Client {
 
     /// Get policy
     ///
+    /// Policy details.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/{policyId}` (operation `getPolicy`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_policy(&self, policy_id: &str) -> rt::Result<rt::Response<Policy>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -1678,11 +1950,15 @@ impl crate::Client {
 
     /// Delete policy
     ///
+    /// Delete policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Delete policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/policies/{policyId}` (operation `deletePolicy`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_policy(
         &self,
         policy_id: &str,
@@ -1698,11 +1974,15 @@ impl crate::Client {
 
     /// Update policy
     ///
+    /// Update policy. Note you can only change the settings for a base policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/policies/{policyId}` (operation `updatePolicy`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_policy(
         &self,
         policy_id: &str,
@@ -1720,11 +2000,15 @@ impl crate::Client {
 
     /// Get settings
     ///
+    /// Policy settings.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/{policyId}/settings` (operation `getSettings`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_settings(
         &self,
         policy_id: &str,
@@ -1740,11 +2024,15 @@ impl crate::Client {
 
     /// Update settings
     ///
+    /// Update policy settings.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/policies/{policyId}/settings` (operation `endpointUpdateSettings`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_update_settings(
         &self,
         policy_id: &str,
@@ -1762,11 +2050,15 @@ impl crate::Client {
 
     /// Reset settings
     ///
+    /// Reset policy settings.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies/{policyId}/settings/reset` (operation `resetSettings`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn reset_settings(
         &self,
         policy_id: &str,
@@ -1782,11 +2074,15 @@ impl crate::Client {
 
     /// Get setting
     ///
+    /// Get the value of a setting key in a policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/{policyId}/settings/{settingKey}` (operation `getSetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_setting(
         &self,
         policy_id: &str,
@@ -1804,11 +2100,15 @@ impl crate::Client {
 
     /// Reset setting
     ///
+    /// Reset a setting to its default value.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies/{policyId}/settings/{settingKey}/reset` (operation `resetSetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn reset_setting(
         &self,
         policy_id: &str,
@@ -1826,11 +2126,15 @@ impl crate::Client {
 
     /// Clone policy
     ///
+    /// Clone policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Clone policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies/{policyId}/clone` (operation `clonePolicy`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn clone_policy(
         &self,
         policy_id: &str,
@@ -1848,11 +2152,15 @@ impl crate::Client {
 
     /// Get base
     ///
+    /// Get base policy for a policy type.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get base` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/{policyType}/base` (operation `getBase`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_base(&self, policy_type: &str) -> rt::Result<rt::Response<Policy>> {
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -1865,11 +2173,15 @@ impl crate::Client {
 
     /// Update base policy
     ///
+    /// Update base policy. Note that only settings can be changed.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update base policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/policies/{policyType}/base` (operation `updateBasePolicy`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_base_policy(
         &self,
         policy_type: &str,
@@ -1887,11 +2199,15 @@ impl crate::Client {
 
     /// Get settings
     ///
+    /// Get settings of the base policy for a policy type.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/{policyType}/base/settings` (operation `endpointGetSettings`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_get_settings(
         &self,
         policy_type: &str,
@@ -1907,11 +2223,15 @@ impl crate::Client {
 
     /// Update settings
     ///
+    /// Update settings in the base policy for a policy type.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/policies/{policyType}/base/settings` (operation `endpointUpdateSettings2`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_update_settings2(
         &self,
         policy_type: &str,
@@ -1929,11 +2249,15 @@ impl crate::Client {
 
     /// Reset settings
     ///
+    /// Reset the settings in a base policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies/{policyType}/base/settings/reset` (operation `endpointResetSettings`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_reset_settings(
         &self,
         policy_type: &str,
@@ -1949,11 +2273,15 @@ impl crate::Client {
 
     /// Get setting
     ///
+    /// Get the value of a setting in the base policy for a policy type.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/policies/{policyType}/base/settings/{settingKey}` (operation `endpointGetSetting`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_get_setting(
         &self,
         policy_type: &str,
@@ -1971,11 +2299,15 @@ impl crate::Client {
 
     /// Update setting
     ///
+    /// Update a setting in the base policy.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/policies/{policyType}/base/settings/{settingKey}` (operation `updateSetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_setting(
         &self,
         policy_type: &str,
@@ -1995,11 +2327,15 @@ impl crate::Client {
 
     /// Reset setting
     ///
+    /// Reset a setting in the base policy to its default value.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies/{policyType}/base/settings/{settingKey}/reset` (operation `endpointResetSetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_reset_setting(
         &self,
         policy_type: &str,
@@ -2017,11 +2353,15 @@ impl crate::Client {
 
     /// Clone base
     ///
+    /// Clone a new policy from the base policy for a policy type.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Clone base` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/policies/{policyType}/base/clone` (operation `cloneBase`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn clone_base(
         &self,
         policy_type: &str,
@@ -2039,11 +2379,15 @@ impl crate::Client {
 
     /// Query groups
     ///
+    /// Endpoint groups in the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Query groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoint-groups` (operation `endpointQueryGroups`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_query_groups(
         &self,
         params: &EndpointQueryGroupsParams,
@@ -2085,11 +2429,15 @@ impl crate::Client {
 
     /// Add new group
     ///
+    /// Add new endpoint group to the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Add new group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoint-groups` (operation `endpointAddNewGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_add_new_group(
         &self,
         body: &EndpointAddNewGroupBody,
@@ -2107,11 +2455,15 @@ impl crate::Client {
 
     /// Get groups by type
     ///
+    /// Endpoint groups of your specified type in the directory.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Get groups by type` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoint-groups/types/{groupType}` (operation `getGroupsByType`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_groups_by_type(
         &self,
         group_type: &str,
@@ -2161,11 +2513,15 @@ impl crate::Client {
 
     /// Get group
     ///
+    /// Get endpoint group by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Get group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoint-groups/{groupId}` (operation `endpointGetGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_get_group(
         &self,
         group_id: &str,
@@ -2183,11 +2539,15 @@ impl crate::Client {
 
     /// Delete group
     ///
+    /// Delete endpoint group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Delete group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/endpoint-groups/{groupId}` (operation `endpointDeleteGroup`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_delete_group(
         &self,
         group_id: &str,
@@ -2203,11 +2563,15 @@ impl crate::Client {
 
     /// Update group
     ///
+    /// Update endpoint group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Update group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /endpoint/v1/endpoint-groups/{groupId}` (operation `endpointUpdateGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_update_group(
         &self,
         group_id: &str,
@@ -2227,11 +2591,15 @@ impl crate::Client {
 
     /// Endpoints in group
     ///
+    /// Returns the endpoints in your specified group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Endpoints in group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `endpointsInGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoints_in_group(
         &self,
         group_id: &str,
@@ -2279,11 +2647,15 @@ impl crate::Client {
 
     /// Add to group
     ///
+    /// Add endpoints to your group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Add to group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `endpointAddToGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_add_to_group(
         &self,
         group_id: &str,
@@ -2301,11 +2673,15 @@ impl crate::Client {
 
     /// Remove from group
     ///
+    /// Remove endpoints from a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `endpointRemoveFromGroup`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_remove_from_group(
         &self,
         group_id: &str,
@@ -2323,11 +2699,15 @@ impl crate::Client {
 
     /// Remove from group
     ///
+    /// Remove endpoint from a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/endpoint-groups/{groupId}/endpoints/{endpointId}` (operation `endpointRemoveFromGroup2`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn endpoint_remove_from_group2(
         &self,
         group_id: &str,
@@ -2345,11 +2725,15 @@ impl crate::Client {
 
     /// Recommended packages
     ///
+    /// Get all Sophos Recommended packages for the tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Recommended packages` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/software/packages/recommended` (operation `recommendedPackages`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn recommended_packages(
         &self,
     ) -> rt::Result<rt::Response<RecommendedPackagesResponse>> {
@@ -2363,11 +2747,15 @@ impl crate::Client {
 
     /// Get static packages
     ///
+    /// Get all static packages available for the tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get static packages` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/software/packages/static` (operation `getStaticPackages`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_static_packages(
         &self,
         params: &GetStaticPackagesParams,
@@ -2390,11 +2778,15 @@ impl crate::Client {
 
     /// Get static package
     ///
+    /// Get an individual static package.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get static package` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/software/packages/static/{staticPackageId}` (operation `getStaticPackage`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_static_package(
         &self,
         static_package_id: &str,
@@ -2410,11 +2802,15 @@ impl crate::Client {
 
     /// Add special package
     ///
+    /// Add a special package by token, supplied by Sophos support. This is a one-way operation.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Add special package` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /endpoint/v1/software/packages/static/{staticPackageId}/add` (operation `addSpecialPackage`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_special_package(
         &self,
         static_package_id: &str,
@@ -2430,11 +2826,15 @@ impl crate::Client {
 
     /// Get comments
     ///
+    /// Get all comments.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get comments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/software/comments` (operation `getComments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_comments(&self) -> rt::Result<rt::Response<GetCommentsResponse>> {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2446,11 +2846,15 @@ impl crate::Client {
 
     /// Get package comment
     ///
+    /// Get the static package comment.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get package comment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /endpoint/v1/software/comments/{staticPackageId}` (operation `getPackageComment`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_package_comment(
         &self,
         static_package_id: &str,
@@ -2466,11 +2870,15 @@ impl crate::Client {
 
     /// Update comment
     ///
+    /// Add/Update the static package comment.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Update comment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /endpoint/v1/software/comments/{staticPackageId}` (operation `updateComment`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_comment(
         &self,
         static_package_id: &str,
@@ -2488,11 +2896,15 @@ impl crate::Client {
 
     /// Delete comment
     ///
+    /// Delete the static package comment.
+    ///
     /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Delete comment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /endpoint/v1/software/comments/{staticPackageId}` (operation `deleteComment`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_comment(
         &self,
         static_package_id: &str,

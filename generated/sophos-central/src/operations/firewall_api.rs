@@ -8,11 +8,15 @@ use crate::types::{
 impl crate::Client {
     /// List of firewalls
     ///
+    /// List of firewalls.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / List of firewalls` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /firewall/v1/firewalls` (operation `listOfFirewalls`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_of_firewalls(
         &self,
         params: &ListOfFirewallsParams,
@@ -45,11 +49,15 @@ impl crate::Client {
 
     /// Delete firewall
     ///
+    /// Delete firewall using its ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Delete firewall` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /firewall/v1/firewalls/{firewallId}` (operation `deleteFirewall`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_firewall(
         &self,
         firewall_id: &str,
@@ -65,11 +73,15 @@ impl crate::Client {
 
     /// Update firewall
     ///
+    /// Update firewalls with supplied values.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Update firewall` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /firewall/v1/firewalls/{firewallId}` (operation `updateFirewall`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_firewall(
         &self,
         firewall_id: &str,
@@ -87,11 +99,15 @@ impl crate::Client {
 
     /// Run action
     ///
+    /// Action you want to do to a firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Run action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewalls/{firewallId}/action` (operation `runAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn run_action(
         &self,
         firewall_id: &str,
@@ -109,11 +125,15 @@ impl crate::Client {
 
     /// Check firmware
     ///
+    /// Check firmware for firewalls.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Check firmware` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewalls/actions/firmware-upgrade-check` (operation `checkFirmware`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn check_firmware(
         &self,
         body: &CheckFirmwareBody,
@@ -129,11 +149,15 @@ impl crate::Client {
 
     /// Upgrade firewall
     ///
+    /// Upgrade firewalls.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Upgrade firewall` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewalls/actions/firmware-upgrade` (operation `upgradeFirewall`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn upgrade_firewall(
         &self,
         body: &UpgradeFirewallBody,
@@ -149,11 +173,15 @@ impl crate::Client {
 
     /// Cancel upgrade
     ///
+    /// Cancel scheduled upgrade.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Cancel upgrade` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /firewall/v1/firewalls/actions/firmware-upgrade` (operation `cancelUpgrade`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn cancel_upgrade(
         &self,
         params: &CancelUpgradeParams,
@@ -169,11 +197,15 @@ impl crate::Client {
 
     /// Retrieve groups
     ///
+    /// Retrieve firewall groups.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Retrieve groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /firewall/v1/firewall-groups` (operation `retrieveGroups`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn retrieve_groups(
         &self,
         params: &RetrieveGroupsParams,
@@ -194,11 +226,15 @@ impl crate::Client {
 
     /// Create group
     ///
+    /// Create firewall group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Create group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewall-groups` (operation `createGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_group(
         &self,
         body: &CreateGroupBody,
@@ -214,11 +250,15 @@ impl crate::Client {
 
     /// Delete group
     ///
+    /// Delete firewall group using its ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Delete group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /firewall/v1/firewall-groups/{groupId}` (operation `firewallDeleteGroup`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn firewall_delete_group(
         &self,
         group_id: &str,
@@ -234,11 +274,15 @@ impl crate::Client {
 
     /// Update group
     ///
+    /// Change firewall group name. You can also assign firewalls to group. Or remove firewalls from a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Update group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /firewall/v1/firewall-groups/{groupId}` (operation `firewallUpdateGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn firewall_update_group(
         &self,
         group_id: &str,
@@ -256,11 +300,15 @@ impl crate::Client {
 
     /// Firewalls syncStatus
     ///
+    /// Synchronization status for the firewalls in a group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Firewalls syncStatus` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /firewall/v1/firewall-groups/{groupId}/firewalls/sync-status` (operation `firewallsSyncStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn firewalls_sync_status(
         &self,
         group_id: &str,
@@ -305,11 +353,15 @@ impl crate::Client {
 
     /// Retrieve mdr-threat
     ///
+    /// Retrieve mdr-threat-feed for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Retrieve mdr-threat` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed` (operation `retrieveMdrThreat`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn retrieve_mdr_threat(
         &self,
         firewall_id: &str,
@@ -325,11 +377,15 @@ impl crate::Client {
 
     /// Patch mdr-threat
     ///
+    /// Patch mdr-threat-feed for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Patch mdr-threat` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/settings` (operation `patchMdrThreat`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn patch_mdr_threat(
         &self,
         firewall_id: &str,
@@ -347,11 +403,15 @@ impl crate::Client {
 
     /// Create indicators
     ///
+    /// Create indicators of mdr-threat-feed for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Create indicators` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators` (operation `createIndicators`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_indicators(
         &self,
         firewall_id: &str,
@@ -369,11 +429,15 @@ impl crate::Client {
 
     /// Delete All IoCs
     ///
+    /// Delete all IoCs of mdr-threat-feed for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Delete All IoCs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators` (operation `deleteAllIoCs`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_all_io_cs(
         &self,
         firewall_id: &str,
@@ -389,11 +453,15 @@ impl crate::Client {
 
     /// Delete indicators
     ///
+    /// Delete given indicators of mdr-threat-feed for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Delete indicators` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators/delete` (operation `deleteIndicators`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_indicators(
         &self,
         firewall_id: &str,
@@ -411,11 +479,15 @@ impl crate::Client {
 
     /// Search indicators
     ///
+    /// Search indicators exist of mdr-threat-feed for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Search indicators` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators/search` (operation `searchIndicators`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn search_indicators(
         &self,
         firewall_id: &str,
@@ -433,11 +505,15 @@ impl crate::Client {
 
     /// Retrieve transaction
     ///
+    /// Retrieve transaction by Id for given firewall.
+    ///
     /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Retrieve transaction` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /firewall/v1/firewall-config/firewalls/{firewallId}/transactions/{transactionId}` (operation `retrieveTransaction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn retrieve_transaction(
         &self,
         firewall_id: &str,

@@ -6,11 +6,15 @@ use crate::types::{CreatedBy, License, PageNumberPages};
 impl crate::Client {
     /// Get licenses
     ///
+    /// Get tenant licenses.
+    ///
     /// Drafted by `cargo xtask import` from the request `Licensing API / Licensing / Get licenses` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /licenses/v1/licenses` (operation `getLicenses`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_licenses(&self) -> rt::Result<rt::Response<GetLicensesResponse>> {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -22,11 +26,17 @@ impl crate::Client {
 
     /// Get firewalls
     ///
+    /// Get firewalls claimed by tenant or managed by the partner.
+    ///
     /// Drafted by `cargo xtask import` from the request `Licensing API / Licensing / Get firewalls` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /licenses/v1/licenses/firewalls` (operation `getFirewalls`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn get_firewalls(
         &self,
         params: &GetFirewallsParams,

@@ -9,11 +9,15 @@ use crate::types::{
 impl crate::Client {
     /// List categories
     ///
+    /// Get all categories, canned as well as custom.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Categories / List categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/categories` (operation `listCategories`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_categories(
         &self,
         params: &ListCategoriesParams,
@@ -29,11 +33,15 @@ impl crate::Client {
 
     /// Get category
     ///
+    /// Get the details of a category by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Categories / Get category` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/categories/{categoryId}` (operation `getCategory`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_category(
         &self,
         category_id: &str,
@@ -51,11 +59,15 @@ impl crate::Client {
 
     /// Get queries
     ///
+    /// Get queries matching the given filters.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Queries / Get queries` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries` (operation `getQueries`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_queries(
         &self,
         params: &GetQueriesParams,
@@ -90,11 +102,15 @@ impl crate::Client {
 
     /// Get query
     ///
+    /// Get a query by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Queries / Get query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/{queryId}` (operation `getQuery`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_query(
         &self,
         query_id: &str,
@@ -112,11 +128,15 @@ impl crate::Client {
 
     /// List query runs
     ///
+    /// Get the list of query runs matching the given filters.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / List query runs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/runs` (operation `listQueryRuns`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_query_runs(
         &self,
         params: &ListQueryRunsParams,
@@ -158,11 +178,15 @@ impl crate::Client {
 
     /// Run query
     ///
+    /// Run a saved EDR query or an ad hoc query on remote endpoints.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Run query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /live-discover/v1/queries/runs` (operation `runQuery`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn run_query(
         &self,
         body: &RunQueryBody,
@@ -178,11 +202,15 @@ impl crate::Client {
 
     /// Get query run
     ///
+    /// Get a query run by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Get query run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/runs/{runId}` (operation `getQueryRun`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_query_run(
         &self,
         run_id: &str,
@@ -200,11 +228,15 @@ impl crate::Client {
 
     /// Get endpoints
     ///
+    /// Get statuses of endpoints in the query run.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Get endpoints` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/runs/{runId}/endpoints` (operation `getEndpoints`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_endpoints(
         &self,
         run_id: &str,
@@ -245,11 +277,15 @@ impl crate::Client {
 
     /// Get results
     ///
+    /// Get the results of a query run.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Run Results / Get results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/queries/runs/{runId}/results` (operation `getResults`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_results(
         &self,
         run_id: &str,
@@ -288,11 +324,15 @@ impl crate::Client {
 
     /// Get enrichments
     ///
+    /// Get enrichments.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Get enrichments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /live-discover/v1/enrichment-pivots` (operation `getEnrichments`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_enrichments(
         &self,
     ) -> rt::Result<rt::Response<GetEnrichmentsResponse>> {
@@ -306,11 +346,15 @@ impl crate::Client {
 
     /// Create enrichment
     ///
+    /// Create a new enrichment.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Create enrichment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /live-discover/v1/enrichment-pivots` (operation `createEnrichment`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_enrichment(
         &self,
         body: &Enrichment2,
@@ -326,11 +370,15 @@ impl crate::Client {
 
     /// Delete enrichment
     ///
+    /// Delete enrichment.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Delete enrichment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /live-discover/v1/enrichment-pivots/{enrichmentPivotId}` (operation `deleteEnrichment`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_enrichment(
         &self,
         enrichment_pivot_id: &str,
@@ -346,11 +394,15 @@ impl crate::Client {
 
     /// Update enrichment
     ///
+    /// Update an existing enrichment.
+    ///
     /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Update enrichment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /live-discover/v1/enrichment-pivots/{enrichmentPivotId}` (operation `updateEnrichment`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_enrichment(
         &self,
         enrichment_pivot_id: &str,

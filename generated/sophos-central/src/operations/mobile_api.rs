@@ -9,11 +9,15 @@ use crate::types::{
 impl crate::Client {
     /// IXM enrollment settings
     ///
+    /// Get static setup data for IXM auto enrollments.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Static Setup Data / IXM enrollment settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/static-setup-data/ixm-auto-enrollment` (operation `ixmEnrollmentSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn ixm_enrollment_settings(
         &self,
     ) -> rt::Result<rt::Response<IxmEnrollmentSettingsResponse>> {
@@ -27,11 +31,15 @@ impl crate::Client {
 
     /// List mobile OSs
     ///
+    /// Get list of mobile operating systems.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Operating Systems / List mobile OSs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/operating-systems` (operation `listMobileOSs`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_mobile_o_ss(
         &self,
         params: &ListMobileOSsParams,
@@ -72,11 +80,15 @@ impl crate::Client {
 
     /// Get mobile OS by ID
     ///
+    /// Get mobile operating system by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Operating Systems / Get mobile OS by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/operating-systems/{id}` (operation `getMobileOsById`)
     ///
     /// Documented errors: 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_mobile_os_by_id(
         &self,
         id: &str,
@@ -95,11 +107,15 @@ impl crate::Client {
 
     /// Get list of devices
     ///
+    /// Get list of devices.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get list of devices` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices` (operation `getListOfDevices`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_list_of_devices(
         &self,
         params: &GetListOfDevicesParams,
@@ -149,11 +165,15 @@ impl crate::Client {
 
     /// Create mobile device
     ///
+    /// Create mobile device.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Create mobile device` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/devices` (operation `createMobileDevice`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_mobile_device(
         &self,
         body: &CreateMobileDeviceBody,
@@ -172,11 +192,15 @@ impl crate::Client {
 
     /// Get by ID
     ///
+    /// Get mobile device by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}` (operation `getById`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_by_id(
         &self,
         id: &str,
@@ -195,11 +219,15 @@ impl crate::Client {
 
     /// Update mobile device
     ///
+    /// Update a mobile device.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Update mobile device` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /mobile/v1/devices/{id}` (operation `updateMobileDevice`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_mobile_device(
         &self,
         id: &str,
@@ -220,11 +248,15 @@ impl crate::Client {
 
     /// Delete mobile device
     ///
+    /// Delete a mobile device.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Delete mobile device` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /mobile/v1/devices/{id}` (operation `deleteMobileDevice`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_mobile_device(
         &self,
         id: &str,
@@ -240,11 +272,15 @@ impl crate::Client {
 
     /// List device properties
     ///
+    /// Get list of device properties.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List device properties` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}/properties` (operation `listDeviceProperties`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_device_properties(
         &self,
         id: &str,
@@ -292,11 +328,15 @@ impl crate::Client {
 
     /// Create device property
     ///
+    /// Create custom device property.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Create device property` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/devices/{id}/properties` (operation `createDeviceProperty`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_device_property(
         &self,
         id: &str,
@@ -317,11 +357,15 @@ impl crate::Client {
 
     /// Update property by key
     ///
+    /// Update a device property by key.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Update property by key` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /mobile/v1/devices/{id}/properties/{propertyKey}` (operation `updatePropertyByKey`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_property_by_key(
         &self,
         id: &str,
@@ -344,11 +388,15 @@ impl crate::Client {
 
     /// Delete property by key
     ///
+    /// Delete single device property by key.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Delete property by key` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /mobile/v1/devices/{id}/properties/{propertyKey}` (operation `deletePropertyByKey`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_property_by_key(
         &self,
         id: &str,
@@ -366,11 +414,15 @@ impl crate::Client {
 
     /// List violations
     ///
+    /// Get list of compliance violations.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List violations` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}/compliance-violations` (operation `listViolations`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_violations(
         &self,
         id: &str,
@@ -412,11 +464,15 @@ impl crate::Client {
 
     /// List IXM scan results
     ///
+    /// Get list of Intercept X for Mobile scan results.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List IXM scan results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}/scan-results` (operation `listIxmScanResults`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_ixm_scan_results(
         &self,
         id: &str,
@@ -463,11 +519,15 @@ impl crate::Client {
 
     /// List assigned policies
     ///
+    /// Get list of assigned policies.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List assigned policies` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}/policies` (operation `listAssignedPolicies`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_assigned_policies(
         &self,
         id: &str,
@@ -513,11 +573,15 @@ impl crate::Client {
 
     /// List installed apps
     ///
+    /// Get list of installed apps.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List installed apps` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}/installed-apps` (operation `listInstalledApps`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_installed_apps(
         &self,
         id: &str,
@@ -564,11 +628,15 @@ impl crate::Client {
 
     /// Get location
     ///
+    /// Get device location.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get location` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/devices/{id}/location` (operation `mobileGetLocation`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn mobile_get_location(
         &self,
         id: &str,
@@ -587,11 +655,15 @@ impl crate::Client {
 
     /// List device groups
     ///
+    /// Get list of device groups.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / List device groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/device-groups` (operation `listDeviceGroups`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_device_groups(
         &self,
         params: &ListDeviceGroupsParams,
@@ -628,11 +700,15 @@ impl crate::Client {
 
     /// Create device group
     ///
+    /// Create device group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Create device group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/device-groups` (operation `createDeviceGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_device_group(
         &self,
         body: &DeviceGroup2,
@@ -651,11 +727,15 @@ impl crate::Client {
 
     /// Device group by ID
     ///
+    /// Get device group by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Device group by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/device-groups/{id}` (operation `deviceGroupById`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn device_group_by_id(
         &self,
         id: &str,
@@ -674,11 +754,15 @@ impl crate::Client {
 
     /// Update device group
     ///
+    /// Update device group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Update device group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /mobile/v1/device-groups/{id}` (operation `updateDeviceGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_device_group(
         &self,
         id: &str,
@@ -699,11 +783,15 @@ impl crate::Client {
 
     /// Delete device group
     ///
+    /// Delete device group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Delete device group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /mobile/v1/device-groups/{id}` (operation `deleteDeviceGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_device_group(
         &self,
         id: &str,
@@ -719,11 +807,15 @@ impl crate::Client {
 
     /// Get list of actions
     ///
+    /// Get list of actions.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get list of actions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/actions` (operation `getListOfActions`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_list_of_actions(
         &self,
         params: &GetListOfActionsParams,
@@ -766,11 +858,15 @@ impl crate::Client {
 
     /// Get action by ID
     ///
+    /// Get action by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get action by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/actions/{id}` (operation `getActionById`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_action_by_id(
         &self,
         id: &str,
@@ -789,11 +885,15 @@ impl crate::Client {
 
     /// Delete action
     ///
+    /// Delete action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Delete action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /mobile/v1/actions/{id}` (operation `deleteAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_action(
         &self,
         id: &str,
@@ -809,11 +909,15 @@ impl crate::Client {
 
     /// Sync action
     ///
+    /// Create Sync action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Sync action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/sync` (operation `syncAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn sync_action(
         &self,
         body: &SyncActionBody,
@@ -832,11 +936,15 @@ impl crate::Client {
 
     /// Get logs action
     ///
+    /// Create Get Log action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get logs action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/get-logs` (operation `getLogsAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_logs_action(
         &self,
         body: &GetLogsActionBody,
@@ -855,11 +963,15 @@ impl crate::Client {
 
     /// Scan action
     ///
+    /// Create Scan action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Scan action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/scan` (operation `scanAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn scan_action(
         &self,
         body: &ScanActionBody,
@@ -878,11 +990,15 @@ impl crate::Client {
 
     /// Unenroll action
     ///
+    /// Create Unenroll action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Unenroll action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/unenroll` (operation `unenrollAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn unenroll_action(
         &self,
         body: &UnenrollActionBody,
@@ -901,11 +1017,15 @@ impl crate::Client {
 
     /// Send Message action
     ///
+    /// Create Send Message action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Send Message action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/send-message` (operation `sendMessageAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn send_message_action(
         &self,
         body: &SendMessageActionBody,
@@ -924,11 +1044,15 @@ impl crate::Client {
 
     /// Locate action
     ///
+    /// Create Locate action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Locate action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/locate` (operation `locateAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn locate_action(
         &self,
         body: &LocateActionBody,
@@ -947,11 +1071,15 @@ impl crate::Client {
 
     /// Lock action
     ///
+    /// Create Lock action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Lock action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/lock` (operation `lockAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn lock_action(
         &self,
         body: &LockActionBody,
@@ -970,11 +1098,15 @@ impl crate::Client {
 
     /// Wipe action
     ///
+    /// Create Wipe action.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Wipe action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/actions/wipe` (operation `wipeAction`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn wipe_action(
         &self,
         body: &WipeActionBody,
@@ -993,11 +1125,15 @@ impl crate::Client {
 
     /// List app groups
     ///
+    /// Get list of app groups.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / List app groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/app-groups` (operation `listAppGroups`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_app_groups(
         &self,
         params: &ListAppGroupsParams,
@@ -1035,11 +1171,15 @@ impl crate::Client {
 
     /// Create app group
     ///
+    /// Create app group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Create app group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /mobile/v1/app-groups` (operation `createAppGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_app_group(
         &self,
         body: &CreateAppGroupBody,
@@ -1058,11 +1198,15 @@ impl crate::Client {
 
     /// Get app group by ID
     ///
+    /// Get an app group by id.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Get app group by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /mobile/v1/app-groups/{id}` (operation `getAppGroupById`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_app_group_by_id(
         &self,
         id: &str,
@@ -1081,11 +1225,15 @@ impl crate::Client {
 
     /// Delete app group
     ///
+    /// Delete an app group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Delete app group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /mobile/v1/app-groups/{id}` (operation `deleteAppGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn delete_app_group(
         &self,
         id: &str,
@@ -1101,11 +1249,15 @@ impl crate::Client {
 
     /// Update app group
     ///
+    /// Update parts of an app group.
+    ///
     /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Update app group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /mobile/v1/app-groups/{id}` (operation `updateAppGroup`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn update_app_group(
         &self,
         id: &str,

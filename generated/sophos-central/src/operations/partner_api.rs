@@ -9,11 +9,15 @@ use crate::types::{
 impl crate::Client {
     /// Create new tenant
     ///
+    /// Create a new tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Tenants / Create new tenant` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /partner/v1/tenants` (operation `createNewTenant`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn create_new_tenant(
         &self,
         body: &CreateNewTenantBody,
@@ -31,11 +35,15 @@ impl crate::Client {
 
     /// List all roles
     ///
+    /// List all partner roles.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Roles / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/roles` (operation `partnerListAllRoles`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_list_all_roles(
         &self,
         params: &PartnerListAllRolesParams,
@@ -53,11 +61,15 @@ impl crate::Client {
 
     /// Create new role
     ///
+    /// Create a new partner role.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Create new role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /partner/v1/roles` (operation `partnerCreateNewRole`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_create_new_role(
         &self,
         body: &NewRole2,
@@ -75,11 +87,15 @@ impl crate::Client {
 
     /// Get role by ID
     ///
+    /// Get partner role by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/roles/{roleId}` (operation `partnerGetRoleById`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_get_role_by_id(
         &self,
         role_id: &str,
@@ -97,11 +113,15 @@ impl crate::Client {
 
     /// Delete role by ID
     ///
+    /// Delete a partner role by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Delete role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /partner/v1/roles/{roleId}` (operation `partnerDeleteRoleById`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_delete_role_by_id(
         &self,
         role_id: &str,
@@ -117,11 +137,15 @@ impl crate::Client {
 
     /// Patch role
     ///
+    /// Patch an existing partner role.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Patch role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PATCH /partner/v1/roles/{roleId}` (operation `partnerPatchRole`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_patch_role(
         &self,
         role_id: &str,
@@ -141,11 +165,15 @@ impl crate::Client {
 
     /// Get permission sets
     ///
+    /// Get permission set details.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Get permission sets` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/roles/permission-sets` (operation `partnerGetPermissionSets`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_get_permission_sets(
         &self,
         params: &PartnerGetPermissionSetsParams,
@@ -166,11 +194,15 @@ impl crate::Client {
 
     /// List all admins
     ///
+    /// List all partner admins.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / List all admins` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/admins` (operation `partnerListAllAdmins`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_list_all_admins(
         &self,
         params: &PartnerListAllAdminsParams,
@@ -209,11 +241,15 @@ impl crate::Client {
 
     /// Create new admin
     ///
+    /// Create a new partner administrator.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Create new admin` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /partner/v1/admins` (operation `partnerCreateNewAdmin`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_create_new_admin(
         &self,
         body: &PartnerCreateNewAdminBody,
@@ -229,11 +265,15 @@ impl crate::Client {
 
     /// Get admin by ID
     ///
+    /// Get partner administrator details by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Get admin by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/admins/{adminId}` (operation `partnerGetAdminById`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_get_admin_by_id(
         &self,
         admin_id: &str,
@@ -249,11 +289,15 @@ impl crate::Client {
 
     /// List all roles
     ///
+    /// Get the list of role assignments for given admin.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/admins/{adminId}/role-assignments` (operation `partnerListAllRoles2`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_list_all_roles2(
         &self,
         admin_id: &str,
@@ -269,11 +313,15 @@ impl crate::Client {
 
     /// Assign a role
     ///
+    /// Assign a role to a partner administrator.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Assign a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /partner/v1/admins/{adminId}/role-assignments` (operation `partnerAssignARole`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_assign_a_role(
         &self,
         admin_id: &str,
@@ -291,11 +339,15 @@ impl crate::Client {
 
     /// Get role by ID
     ///
+    /// Get partner administrator role assignment by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `partnerGetRoleById2`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_get_role_by_id2(
         &self,
         admin_id: &str,
@@ -313,11 +365,15 @@ impl crate::Client {
 
     /// Remove a role
     ///
+    /// Remove role assignment from an admin.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Remove a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `DELETE /partner/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `partnerRemoveARole`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_remove_a_role(
         &self,
         admin_id: &str,
@@ -335,11 +391,15 @@ impl crate::Client {
 
     /// Get usage report
     ///
+    /// Usage report.
+    ///
     /// Drafted by `cargo xtask import` from the request `Partner API / Billing / Get usage report` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /partner/v1/billing/usage/{year}/{month}` (operation `getUsageReport`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn get_usage_report(
         &self,
         year: &str,

@@ -6,11 +6,15 @@ use crate::types::{Option2, Question};
 impl crate::Client {
     /// Add new attestation
     ///
+    /// Create a new attestation for the given user.
+    ///
     /// Drafted by `cargo xtask import` from the request `User Activity Verification API / Attestations / Add new attestation` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /user-activity-verification/v1/attestations` (operation `addNewAttestation`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_new_attestation(
         &self,
         body: &AddNewAttestationBody,
@@ -28,11 +32,15 @@ impl crate::Client {
 
     /// Get attestation
     ///
+    /// Get an attestation by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `User Activity Verification API / Attestations / Get attestation` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /user-activity-verification/v1/attestations/{attestationId}` (operation `getAttestation`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_attestation(
         &self,
         attestation_id: &str,

@@ -6,11 +6,15 @@ use crate::types::{Actor, MacFilter, PageNumberPages, Status};
 impl crate::Client {
     /// Retrieve MAC filter
     ///
+    /// Get MAC filter settings for the tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Wi-Fi Management API / MAC Filtering / Retrieve MAC filter` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /wifi/v1/settings/mac-filtering` (operation `wiFiManagementRetrieveMacFilter`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn wi_fi_management_retrieve_mac_filter(
         &self,
     ) -> rt::Result<rt::Response<MacFilter>> {
@@ -24,11 +28,15 @@ impl crate::Client {
 
     /// Update MAC filter
     ///
+    /// Update MAC filter settings for the tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Wi-Fi Management API / MAC Filtering / Update MAC filter` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `PUT /wifi/v1/settings/mac-filtering` (operation `wiFiManagementUpdateMacFilter`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn wi_fi_management_update_mac_filter(
         &self,
         body: &WiFiManagementUpdateMacFilterBody,
@@ -44,11 +52,15 @@ impl crate::Client {
 
     /// Retrieve tasks
     ///
+    /// Get task details for the tenant.
+    ///
     /// Drafted by `cargo xtask import` from the request `Wi-Fi Management API / Tasks / Retrieve tasks` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /wifi/v1/tasks` (operation `wiFiManagementRetrieveTasks`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn wi_fi_management_retrieve_tasks(
         &self,
         params: &WiFiManagementRetrieveTasksParams,

@@ -8,11 +8,15 @@ use crate::types::{
 impl crate::Client {
     /// List query runs
     ///
+    /// Get the list of query runs matching the given filters.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / List query runs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries/runs` (operation `xdrQueryListQueryRuns`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn xdr_query_list_query_runs(
         &self,
         params: &XdrQueryListQueryRunsParams,
@@ -51,11 +55,15 @@ impl crate::Client {
 
     /// Run query
     ///
+    /// Run a query against the Sophos Data Lake, passing the SQL code as the value of a field in the request JSON. The schema reference is available [here](https://docs.sophos.com/central/References/schemas/index.html?schema=xdr_schema_docs).
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Run query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /xdr-query/v1/queries/runs` (operation `xdrQueryRunQuery`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn xdr_query_run_query(
         &self,
         body: &XdrQueryRunQueryBody,
@@ -71,11 +79,15 @@ impl crate::Client {
 
     /// Get query run
     ///
+    /// Get a query run by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Get query run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries/runs/{runId}` (operation `xdrQueryGetQueryRun`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn xdr_query_get_query_run(
         &self,
         run_id: &str,
@@ -91,11 +103,15 @@ impl crate::Client {
 
     /// Cancel query run
     ///
+    /// Cancel a query run by ID.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Cancel query run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `POST /xdr-query/v1/queries/runs/{runId}/cancel` (operation `cancelQueryRun`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn cancel_query_run(
         &self,
         run_id: &str,
@@ -113,11 +129,15 @@ impl crate::Client {
 
     /// Get results
     ///
+    /// Get the paged results for a query run.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Get results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries/runs/{runId}/results` (operation `xdrQueryGetResults`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn xdr_query_get_results(
         &self,
         run_id: &str,
@@ -160,11 +180,15 @@ impl crate::Client {
 
     /// List categories
     ///
+    /// Fetch all categories, built-in as well as custom.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Categories / List categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries/categories` (operation `xdrQueryListCategories`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn xdr_query_list_categories(
         &self,
         params: &XdrQueryListCategoriesParams,
@@ -180,11 +204,15 @@ impl crate::Client {
 
     /// Get a category
     ///
+    /// Get the details of a category.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Categories / Get a category` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries/categories/{categoryId}` (operation `getACategory`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_category(
         &self,
         category_id: &str,
@@ -202,11 +230,15 @@ impl crate::Client {
 
     /// List queries
     ///
+    /// List queries by a page size related to the tenant filtered by the parameters.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Queries / List queries` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries` (operation `listQueries`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn list_queries(
         &self,
         params: &ListQueriesParams,
@@ -241,11 +273,15 @@ impl crate::Client {
 
     /// Get a query
     ///
+    /// Get the details of a query.
+    ///
     /// Drafted by `cargo xtask import` from the request `XDR Query API / Queries / Get a query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
     ///
     /// `GET /xdr-query/v1/queries/{queryId}` (operation `getAQuery`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn get_a_query(
         &self,
         query_id: &str,
