@@ -10,6 +10,7 @@ pub mod postman;
 pub mod progress;
 pub mod regen;
 pub mod scratch;
+pub mod spec_examples;
 pub mod spec_source;
 pub mod verify;
 pub mod workspace;

@@ -1,6 +1,7 @@
 //! `cargo xtask verify [API]`: a spec held against the vendor's own evidence.
 //!
-//! For every request of the API's Postman collections it reports:
+//! For every request of the API's Postman collections, and every operation with
+//! examples in the spec itself, it reports:
 //! - coverage: the operation it matches by method and path template, or none;
 //! - parameters: query parameters and headers it sends that the operation lacks;
 //! - bodies: every example request and response body decoded with the generated
@@ -23,7 +24,7 @@ use serde_json::{Value, json};
 use crate::apis::{Api, Exclusion};
 use crate::postman::{self, EvidenceRequest};
 use crate::progress::Progress;
-use crate::{scratch, spec_source, workspace};
+use crate::{scratch, spec_examples, spec_source, workspace};
 
 /// Headers every client sends or the runtime sets: never a spec parameter.
 pub(crate) const TRANSPORT_HEADERS: &[&str] =
@@ -57,6 +58,11 @@ impl Report {
     /// The report as text: one line per gap, then a summary line.
     pub fn render(&self, api: &str) -> String {
         let mut text = String::new();
+        if self.requests == 0 {
+            let _ =
+                writeln!(text, "verify {api}: no evidence (api.yaml names no collection; the spec has no examples)");
+            return text;
+        }
         for gap in &self.gaps {
             let _ = writeln!(text, "gap: {gap}");
         }
@@ -78,14 +84,19 @@ pub fn evidence_dir() -> Result<PathBuf> {
     beside.filter(|dir| dir.is_dir()).context("no ../shared/evidence beside the workspace")
 }
 
-/// Verifies `api` against the collections its `api.yaml` names.
+/// Verifies `api` against the collections its `api.yaml` names and the examples in its spec.
 pub fn verify(api: &Api) -> Result<Report> {
-    let dir = evidence_dir()?;
     let mut requests = Vec::new();
-    for collection in &api.evidence.collections {
-        requests.extend(postman::read(&dir.join(collection))?);
+    if !api.evidence.collections.is_empty() {
+        let dir = evidence_dir()?;
+        for collection in &api.evidence.collections {
+            requests.extend(postman::read(&dir.join(collection))?);
+        }
     }
     let spec = spec_source::load(api)?;
+    let document: Value = yaml_serde::from_slice(&spec.bytes)
+        .with_context(|| format!("{}: reading {} for its examples", api.name, spec.file_name))?;
+    requests.extend(spec_examples::requests(&document, &api.evidence.server_path));
     let generated = secgen_codegen::generate(&spec.file_name, &spec.bytes, &api.config)
         .map_err(|error| anyhow::anyhow!("{}: {error}", api.name))?;
     verify_requests(api, &generated, &requests)

@@ -141,3 +141,29 @@ fn exclusions_of_every_parameter_or_of_one_status_leave_the_rest_checked() {
         ]
     );
 }
+
+#[test]
+fn examples_in_the_spec_itself_are_decoded_like_collection_examples() {
+    let api = api("verify-spec-examples");
+    let with_examples = SPEC
+        .replace(
+            "              schema: {$ref: \"#/components/schemas/Alert\"}",
+            "              schema: {$ref: \"#/components/schemas/Alert\"}\n              examples:\n                fits: {value: {id: a1, count: 2}}\n                wrong: {$ref: \"#/components/examples/WrongCount\"}",
+        )
+        .replace(
+            "components:\n",
+            "components:\n  examples:\n    WrongCount: {value: {id: a2, count: \"2\", colour: red}}\n",
+        );
+    let document: serde_json::Value = yaml_serde::from_str(&with_examples).unwrap();
+    let requests = xtask::spec_examples::requests(&document, &api.evidence.server_path);
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    let generated = secgen_codegen::generate("spec.yaml", with_examples.as_bytes(), &api.config).unwrap();
+    let report = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
+    assert_eq!((report.requests, report.matched), (1, 1));
+    assert_eq!(
+        report.gaps,
+        [
+            "spec examples / getAlert: 200 response `wrong`: does not decode as `verify_spec_examples::types::Alert`: at `count`: invalid type: string \"2\", expected i64 at line 1 column 27"
+        ]
+    );
+}
