@@ -294,6 +294,10 @@ fn infer_object(objects: &[&Value]) -> Value {
             }
         }
     }
+    if keys.is_empty() {
+        // `{}` says nothing of the value's shape (vendors write it for "some object"): any JSON.
+        return json!({});
+    }
     let mut properties = Map::new();
     for key in keys {
         let values: Vec<&Value> = objects.iter().filter_map(|object| object.get(key.as_str())).collect();

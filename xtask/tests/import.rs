@@ -34,7 +34,7 @@ const COLLECTION: &str = r##"{
          "query": [{"key": "fields", "value": "all", "description": "Which fields to return."}, {"key": "limit", "value": "5"}]},
          "header": [{"key": "X-Tenant-ID", "value": "{{tenant}}", "description": "Tenant ID."}]},
        "response": [
-         {"name": "OK", "code": 200, "body": "{\"id\": \"0afef0e6-5df7-4cc0-b8d4-068cfd6820d1\", \"raisedAt\": \"2026-01-08T10:00:00.000Z\", \"owner\": {\"email\": \"soc@example.com\", \"name\": \"SOC\"}, \"tags\": [\"a\", \"b\"], \"count\": 3, \"score\": 0.5, \"note\": null}"},
+         {"name": "OK", "code": 200, "body": "{\"id\": \"0afef0e6-5df7-4cc0-b8d4-068cfd6820d1\", \"raisedAt\": \"2026-01-08T10:00:00.000Z\", \"owner\": {\"email\": \"soc@example.com\", \"name\": \"SOC\"}, \"tags\": [\"a\", \"b\"], \"count\": 3, \"score\": 0.5, \"note\": null, \"meta\": {}}"},
          {"name": "Not found", "code": 404, "body": "{\"error\": \"notFound\", \"message\": \"No such alert\"}"}
        ]},
       {"name": "Acknowledge alert",
@@ -76,6 +76,8 @@ fn drafts_keep_every_written_line_generate_and_pass_verify() {
             && drafts.spec.contains("format: email")
     );
     assert!(drafts.spec.contains("description: Which fields to return."));
+    // An empty object in the examples leaves the value open.
+    assert!(drafts.spec.contains("                  meta: {}\n"), "{}", drafts.spec);
     // The owner shape recurs in two responses: one component, referred to twice.
     assert_eq!(drafts.spec.matches("$ref: '#/components/schemas/Owner'").count(), 2, "{}", drafts.spec);
     assert!(drafts.spec.contains("    Owner:\n"), "{}", drafts.spec);
