@@ -36,6 +36,10 @@ pub struct ApiConfig {
     /// Which component schemas become types.
     #[serde(default)]
     pub component_schemas: ComponentSchemas,
+    /// One cargo feature per tag (all on by default), so a crate's user can
+    /// compile only the API groups they call.
+    #[serde(default)]
+    pub features_per_tag: bool,
 }
 
 /// Which component schemas become types.

@@ -19,6 +19,7 @@ mod config_check;
 mod decoders;
 mod diff;
 mod error;
+mod features;
 mod load;
 mod locate;
 mod model;
@@ -139,6 +140,7 @@ fn package(config: &ApiConfig) -> model::Package {
         version: config.version.clone(),
         description: config.description.clone(),
         dependencies: dependencies.into_iter().collect(),
+        features_per_tag: config.features_per_tag,
     }
 }
 

@@ -25,6 +25,8 @@ pub(crate) struct Package {
     pub(crate) description: String,
     /// Crates besides the runtime that configured paths name (`secgen-vendors`).
     pub(crate) dependencies: Vec<String>,
+    /// One cargo feature per tag.
+    pub(crate) features_per_tag: bool,
 }
 
 /// What the generated `Client` tells the runtime, and what its example shows.

@@ -420,6 +420,10 @@ fn usage(model: &Model) -> HashMap<&str, Usage> {
     for operation in &model.operations {
         let mut requests: Vec<&TypeRef> =
             operation.required_params.iter().chain(&operation.optional_params).map(|param| &param.ty).collect();
+        // The params struct is what the optional parameters travel in: a request type.
+        if let Some(def) = operation.params_struct.as_deref().and_then(|name| defs.get(name)) {
+            requests.extend(crate::features::references(&def.kind));
+        }
         if let Some(body) = &operation.body {
             requests.extend(body_type_ref(&body.ty));
         }
@@ -431,6 +435,9 @@ fn usage(model: &Model) -> HashMap<&str, Usage> {
             Success::Several { .. } | Success::Empty => {}
         }
         mark(responses, false);
+    }
+    for name in model.operations.iter().filter_map(|operation| operation.params_struct.as_deref()) {
+        usage.entry(name).or_default().request = true;
     }
     for def in &model.types {
         let entry = usage.entry(def.name.as_str()).or_default();
@@ -462,7 +469,7 @@ fn mark_reachable<'m>(
                     entry.response = true
                 }
                 if let Some(def) = defs.get(name.as_str()) {
-                    stack.extend(references(&def.kind));
+                    stack.extend(crate::features::references(&def.kind));
                 }
             }
             _ => {}
@@ -474,21 +481,6 @@ fn body_type_ref(body: &BodyType) -> Option<&TypeRef> {
     match body {
         BodyType::Json { ty, .. } | BodyType::Form(ty) => Some(ty),
         BodyType::Text(_) | BodyType::Bytes(_) => None,
-    }
-}
-
-/// The types a type's members refer to.
-fn references(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(object) => {
-            object.fields.iter().map(|field| &field.ty).chain(object.additional.as_ref()).collect()
-        }
-        TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
-        TypeKind::Alias(target) => vec![target],
-        TypeKind::Responses(statuses) | TypeKind::Errors(statuses) => {
-            statuses.variants.iter().filter_map(|variant| variant.body.as_ref()).collect()
-        }
-        TypeKind::Enum(_) => Vec::new(),
     }
 }
 

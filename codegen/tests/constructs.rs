@@ -74,3 +74,17 @@ fn the_crate_scaffold() {
         .collect();
     insta::assert_snapshot!("scaffold", scaffold);
 }
+
+/// `features_per_tag`: the features in Cargo.toml and the `#[cfg]`s on the
+/// modules; a type shared by two tags is compiled under either, one every tag
+/// (or a type no operation uses) needs is always compiled.
+#[test]
+fn tag_features() {
+    let bytes = std::fs::read(format!("{}/tests/specs/tag_features.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let generated = generate("tag_features.yaml", &bytes, &config("tag_features")).unwrap();
+    let scaffold: String = ["Cargo.toml", "src/lib.rs", "src/types/mod.rs", "src/operations/mod.rs"]
+        .iter()
+        .map(|path| format!("// ---- {path} ----\n{}", generated.files[*path]))
+        .collect();
+    insta::assert_snapshot!("tag_features", scaffold);
+}

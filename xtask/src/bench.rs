@@ -6,6 +6,8 @@
 //! - codegen alone for the Factory spec and GitHub's (median of 5);
 //! - `cargo check` of the generated Factory and GitHub crates, touched and
 //!   re-checked after their dependencies are built;
+//! - `cargo check` of the generated Central crate with every API group and with
+//!   one (its per-tag features), touched and re-checked;
 //! - 10,000 and 100,000 AMP events in pages of 500 from a loopback server,
 //!   streamed through the generated client and through a hand-written reqwest +
 //!   serde loop: time (median of 5) and peak memory of each client process.
@@ -69,11 +71,45 @@ pub fn run() -> Result<()> {
         println!("{name}: {seconds:.1} s ({lines} lines of Rust)");
     }
 
+    println!("\n## cargo check of Sophos Central, whole and one API group (features), dependencies built\n");
+    for (label, features) in
+        [("every group (default features)", None), ("SIEM Integration API only", Some("siem-integration-api"))]
+    {
+        println!("{label}: {:.1} s", central_check_seconds(features)?);
+    }
+
     println!("\n## Streaming AMP events, pages of 500, loopback (median of {RUNS}; peak RSS of the client process)\n");
     for items in [10_000, 100_000] {
         stream_figures(items)?;
     }
     Ok(())
+}
+
+/// `cargo check` of the generated Central crate after touching it (its
+/// dependencies and the crate built once before), with only `features` if given.
+fn central_check_seconds(features: Option<&str>) -> Result<f64> {
+    let mut args = vec!["check", "--quiet", "-p", "sophos-central"];
+    if let Some(features) = features {
+        args.extend(["--no-default-features", "--features", features]);
+    }
+    let check = || {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(&args)
+            .current_dir(workspace::root())
+            .env("CARGO_TARGET_DIR", workspace::root().join("target/bench-target"))
+            .status()
+            .context("running cargo check")?;
+        if !status.success() {
+            bail!("cargo {} failed", args.join(" "));
+        }
+        Ok(())
+    };
+    check()?;
+    let lib = workspace::root().join("generated/sophos-central/src/lib.rs");
+    std::fs::File::options().append(true).open(&lib)?.set_modified(std::time::SystemTime::now())?;
+    let start = Instant::now();
+    check()?;
+    Ok(start.elapsed().as_secs_f64())
 }
 
 fn cargo(args: &[&str]) -> Result<()> {

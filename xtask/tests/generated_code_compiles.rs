@@ -58,3 +58,39 @@ fn constructs_and_every_historical_factory_spec_compile_without_warnings() {
     assert_eq!(outcomes.len(), count);
     assert!(failures.is_empty(), "{} of {count} specs failed:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// A crate with one feature per tag compiles, without warnings, with each
+/// feature alone and with none: every type a tag's operations need is compiled
+/// under its feature.
+#[test]
+fn each_feature_of_a_generated_crate_compiles_alone() {
+    let target = workspace::root().join("target").join("scratch-target");
+    for api in apis::all().unwrap().into_iter().filter(|api| api.config.features_per_tag) {
+        let manifest =
+            fs::read_to_string(workspace::root().join("generated").join(&api.name).join("Cargo.toml")).unwrap();
+        let features: Vec<&str> = manifest
+            .split_once("\n[features]\n")
+            .map(|(_, section)| section.lines().filter_map(|line| line.strip_suffix(" = []")).collect())
+            .unwrap_or_default();
+        assert!(features.len() > 1, "{}: no features in its Cargo.toml", api.name);
+        for feature in features.into_iter().chain([""]) {
+            let output = std::process::Command::new(env!("CARGO"))
+                .args([
+                    "check",
+                    "--quiet",
+                    "-p",
+                    &api.config.crate_name,
+                    "--no-default-features",
+                    "--features",
+                    feature,
+                ])
+                .current_dir(workspace::root())
+                .env("CARGO_TARGET_DIR", &target)
+                .env("RUSTFLAGS", "-D warnings")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "{} with only `{feature}`:\n{stderr}", api.name);
+        }
+    }
+}

@@ -21,6 +21,7 @@ use quote::quote;
 
 use self::docs::{paragraphs, trusted_doc_attrs};
 use self::idents::{Scope, ident};
+use crate::features::Features;
 use crate::model::{AuthExample, FileKey, Model, PageType, Pagination, TypeDef};
 use crate::naming::Namespace;
 
@@ -62,9 +63,10 @@ pub fn recorded_version(cargo_toml: &str) -> Option<&str> {
 /// Every file of the crate, by path relative to the crate root.
 pub(crate) fn render(model: &Model, provenance: &Provenance) -> Result<BTreeMap<String, String>, String> {
     let modules = module_names(model);
+    let features = crate::features::features(model);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), cargo_toml(model, provenance));
-    files.insert("src/lib.rs".to_owned(), lib_rs(model, provenance));
+    files.insert("Cargo.toml".to_owned(), cargo_toml(model, &features, provenance));
+    files.insert("src/lib.rs".to_owned(), lib_rs(model, &features, provenance));
     files.insert("src/client.rs".to_owned(), rust_file(provenance, client_rs(model))?);
 
     let mut paginations: BTreeMap<&str, Vec<&Pagination>> = BTreeMap::new();
@@ -92,9 +94,10 @@ pub(crate) fn render(model: &Model, provenance: &Provenance) -> Result<BTreeMap<
         let (path, text) = rendered?;
         files.insert(path, text);
     }
-    files.insert("src/types/mod.rs".to_owned(), rust_file(provenance, types_mod(&all_files, &by_file, &modules))?);
-    files
-        .insert("src/operations/mod.rs".to_owned(), rust_file(provenance, operations_mod(&operation_files, &modules))?);
+    let types_mod = types_mod(&all_files, &by_file, &modules, &features);
+    files.insert("src/types/mod.rs".to_owned(), rust_file(provenance, types_mod)?);
+    let operations_mod = operations_mod(&operation_files, &modules, &features);
+    files.insert("src/operations/mod.rs".to_owned(), rust_file(provenance, operations_mod)?);
     Ok(files)
 }
 
@@ -233,52 +236,76 @@ fn types_mod(
     all_files: &BTreeSet<&FileKey>,
     by_file: &BTreeMap<&FileKey, Vec<&TypeDef>>,
     modules: &BTreeMap<FileKey, String>,
+    features: &Features,
 ) -> TokenStream {
     let components: Vec<_> = all_files
         .iter()
         .filter(|file| matches!(file, FileKey::Component(_)))
-        .map(|file| ident(&modules[*file]))
+        .map(|file| (ident(&modules[*file]), cfg(features, file)))
         .collect();
     let operation_types: Vec<_> = all_files
         .iter()
         .filter(|file| matches!(file, FileKey::Operations(_)) && by_file.contains_key(*file))
-        .map(|file| ident(&modules[*file]))
+        .map(|file| (ident(&modules[*file]), cfg(features, file)))
         .collect();
+    let components = components.iter().map(|(module, cfg)| quote! { #cfg mod #module; #cfg pub use #module::*; });
+    let operation_types =
+        operation_types.iter().map(|(module, cfg)| quote! { #cfg pub use crate::operations::#module::*; });
     quote! {
         //! Every schema of the spec as a Rust type, and the parameter and body types of operations.
-        #( mod #components; pub use #components::*; )*
-        #( pub use crate::operations::#operation_types::*; )*
+        #( #components )*
+        #( #operation_types )*
     }
 }
 
-fn operations_mod(files: &BTreeSet<&FileKey>, modules: &BTreeMap<FileKey, String>) -> TokenStream {
-    let modules: Vec<_> = files.iter().map(|file| ident(&modules[*file])).collect();
+fn operations_mod(files: &BTreeSet<&FileKey>, modules: &BTreeMap<FileKey, String>, features: &Features) -> TokenStream {
+    let modules = files.iter().map(|file| {
+        let (module, cfg) = (ident(&modules[*file]), cfg(features, file));
+        quote! { #cfg pub(crate) mod #module; }
+    });
     quote! {
         //! The operations, one file per tag, as methods of [`Client`](crate::Client).
-        #( pub(crate) mod #modules; )*
+        #( #modules )*
     }
 }
 
-fn cargo_toml(model: &Model, provenance: &Provenance) -> String {
+/// The `#[cfg]` a file is compiled under, if any.
+fn cfg(features: &Features, file: &FileKey) -> Option<TokenStream> {
+    let names = features.of_file.get(file)?;
+    Some(match names.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        several => quote! { #[cfg(any( #( feature = #several ),* ))] },
+    })
+}
+
+fn cargo_toml(model: &Model, features: &Features, provenance: &Provenance) -> String {
     let package = &model.package;
     let dependencies: String = package.dependencies.iter().map(|name| format!("{name}.workspace = true\n")).collect();
-    format!(
+    let mut text = format!(
         "{header}[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"{description}\"\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n\n[dependencies]\nsecgen-runtime.workspace = true\n{dependencies}serde.workspace = true\n",
         header = provenance.line_with_sha256("#"),
         name = package.name,
         version = package.version,
         description = package.description.replace('\\', "\\\\").replace('"', "\\\""),
-    )
+    );
+    if !features.names.is_empty() {
+        let all: Vec<String> = features.names.iter().map(|name| format!("\"{name}\"")).collect();
+        text.push_str(&format!("\n[features]\ndefault = [{}]\n", all.join(", ")));
+        for name in &features.names {
+            text.push_str(&format!("{name} = []\n"));
+        }
+    }
+    text
 }
 
 /// `lib.rs` is written as text, not through prettyplease: it is the one file
 /// `cargo fmt` sees, so it must already be formatted as rustfmt would.
-fn lib_rs(model: &Model, provenance: &Provenance) -> String {
+fn lib_rs(model: &Model, features: &Features, provenance: &Provenance) -> String {
     let mut text = provenance.line_with_sha256("//");
     let title = docs::sanitize(&format!("# {}", model.title));
     let example = front_page_example(model);
     let description = docs::sanitize(model.description.as_deref().unwrap_or_default());
-    let operations = operations_by_tag(model);
+    let operations = operations_by_tag(model, features);
     let generated = format!(
         "A typed client generated from the API's OpenAPI spec (spec version {}, sha256 `{}`).\n\
              Start with [`Client::builder`]; every operation is a method of [`Client`], every schema\n\
@@ -386,7 +413,7 @@ fn front_page_example(model: &Model) -> String {
 }
 
 /// `## Operations`: every method, grouped by the spec's tags.
-fn operations_by_tag(model: &Model) -> String {
+fn operations_by_tag(model: &Model, features: &Features) -> String {
     if model.operations.is_empty() {
         return String::new();
     }
@@ -403,8 +430,18 @@ fn operations_by_tag(model: &Model) -> String {
         by_tag.entry(operation.tag.as_deref().unwrap_or("Other")).or_default().push(line);
     }
     let mut text = "## Operations\n".to_owned();
+    if !features.names.is_empty() {
+        text.push_str(
+            "\nEach tag is a cargo feature, all on by default; with `default-features = false`, only the\n\
+             operations (and types) of the features you name are compiled.\n",
+        );
+    }
     for (tag, lines) in by_tag {
-        text.push_str(&format!("\n### {}\n\n{}\n", docs::sanitize(tag), lines.join("\n")));
+        let feature = match (features.names.is_empty(), tag) {
+            (false, "Other") | (true, _) => String::new(),
+            (false, tag) => format!(" (feature `{}`)", crate::features::feature_name(tag)),
+        };
+        text.push_str(&format!("\n### {}{feature}\n\n{}\n", docs::sanitize(tag), lines.join("\n")));
     }
     text
 }

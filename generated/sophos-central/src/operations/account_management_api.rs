@@ -8,7 +8,7 @@ impl crate::Client {
     ///
     /// Get all access tokens for a tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Get tokens` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Get tokens` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /accounts/v1/access-tokens` (operation `getTokens`)
     ///
@@ -47,7 +47,7 @@ impl crate::Client {
     ///
     /// Create access token for a tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Create token` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Create token` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /accounts/v1/access-tokens` (operation `createToken`)
     ///
@@ -71,7 +71,7 @@ impl crate::Client {
     ///
     /// Revoke access token for a tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Revoke token` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Revoke token` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /accounts/v1/access-tokens/{tokenId}` (operation `revokeToken`)
     ///
@@ -95,7 +95,7 @@ impl crate::Client {
     ///
     /// Update access token for a tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Update token` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Account Management API / Token Management / Update token` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /accounts/v1/access-tokens/{tokenId}` (operation `updateToken`)
     ///

@@ -8,7 +8,7 @@ impl crate::Client {
     ///
     /// Search a specific customer's cases.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get cases` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get cases` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cases/v1/cases` (operation `getCases`)
     ///
@@ -58,7 +58,7 @@ impl crate::Client {
     ///
     /// Create a new case.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Create case` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Create case` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /cases/v1/cases` (operation `createCase`)
     ///
@@ -78,7 +78,7 @@ impl crate::Client {
     ///
     /// Get a case by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get case by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get case by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cases/v1/cases/{caseId}` (operation `getCaseById`)
     ///
@@ -99,7 +99,7 @@ impl crate::Client {
     ///
     /// Delete a self-managed case.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Delete a case by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Delete a case by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /cases/v1/cases/{caseId}` (operation `deleteACaseById`)
     ///
@@ -123,7 +123,7 @@ impl crate::Client {
     ///
     /// Update a case.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Update a case` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Update a case` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /cases/v1/cases/{caseId}` (operation `updateACase`)
     ///
@@ -149,7 +149,7 @@ impl crate::Client {
     ///
     /// Get impacted entities for an XDR case.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get a impacted entities` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get a impacted entities` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cases/v1/cases/{caseId}/impacted-entities` (operation `getAImpactedEntities`)
     ///
@@ -204,7 +204,7 @@ impl crate::Client {
     ///
     /// Get all case detections.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get case detections` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get case detections` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cases/v1/cases/{caseId}/detections` (operation `getCaseDetections`)
     ///
@@ -256,7 +256,7 @@ impl crate::Client {
     ///
     /// Get summary of MITRE ATT&CK Tactics and Techniques.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get summary of MITRE` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get summary of MITRE` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cases/v1/cases/{caseId}/mitre-attack-summary` (operation `getSummaryOfMitre`)
     ///
@@ -280,7 +280,7 @@ impl crate::Client {
     ///
     /// Get a detection associated with case.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get a single detection` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cases API / Cases / Get a single detection` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cases/v1/cases/{caseId}/detections/{detectionId}` (operation `getASingleDetection`)
     ///
@@ -325,7 +325,7 @@ pub struct GetCasesParams {
     /// Timestamp or duration format.
     pub created_before: Option<String>,
     /// Case escalated.
-    pub escalated: Option<String>,
+    pub escalated: Option<bool>,
     /// Is the case a false positive or true positive.
     pub verdict: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -393,7 +393,7 @@ pub struct GetCasesResponseItemsItem {
     pub status: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub tenant: Option<rt::serde_json::Value>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -584,18 +584,18 @@ pub struct GetCaseDetectionsResponseItemsItem {
     pub detection_rule: Option<String>,
     /// The `device` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub device: Option<rt::serde_json::Value>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `mitreAttacks` property.
     #[serde(rename = "mitreAttacks")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitre_attacks: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub mitre_attacks: Option<Vec<rt::serde_json::Value>>,
     /// The `rawData` property.
     #[serde(rename = "rawData")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw_data: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub raw_data: Option<rt::serde_json::Value>,
     /// The `sensor` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensor: Option<Sensor>,
@@ -615,7 +615,7 @@ pub struct GetCaseDetectionsResponseItemsItem {
 pub struct GetSummaryOfMitreResponse {
     /// The `tactics` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tactics: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub tactics: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// The 200 response of `getASingleDetection`.
@@ -644,30 +644,28 @@ pub struct GetASingleDetectionResponse {
     /// The `detectionSigma` property.
     #[serde(rename = "detectionSigma")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detection_sigma: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub detection_sigma: Option<rt::serde_json::Value>,
     /// The `device` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<GetASingleDetectionResponseDevice>,
     /// The `geolocation` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geolocation: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub geolocation: Option<Vec<rt::serde_json::Value>>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `intelixFileReputation` property.
     #[serde(rename = "intelixFileReputation")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intelix_file_reputation: Option<
-        Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    >,
+    pub intelix_file_reputation: Option<Vec<rt::serde_json::Value>>,
     /// The `mitreAttacks` property.
     #[serde(rename = "mitreAttacks")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitre_attacks: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub mitre_attacks: Option<Vec<rt::serde_json::Value>>,
     /// The `rawData` property.
     #[serde(rename = "rawData")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw_data: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub raw_data: Option<rt::serde_json::Value>,
     /// The `ruleDescription` property.
     #[serde(rename = "ruleDescription")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

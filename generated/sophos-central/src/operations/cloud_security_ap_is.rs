@@ -8,7 +8,7 @@ impl crate::Client {
     ///
     /// List runtime detection profiles (Latest version).
     ///
-    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / List profiles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / List profiles` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cloud-security/v1/profiles` (operation `listProfiles`)
     ///
@@ -47,7 +47,7 @@ impl crate::Client {
     ///
     /// Create runtime detection profile or new version of existing profile.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Create profile` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Create profile` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /cloud-security/v1/profiles` (operation `createProfile`)
     ///
@@ -71,7 +71,7 @@ impl crate::Client {
     ///
     /// Delete profiles with provided IDs.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Delete profiles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Delete profiles` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /cloud-security/v1/profiles` (operation `deleteProfiles`)
     ///
@@ -87,7 +87,11 @@ impl crate::Client {
                 "deleteProfiles",
                 "/cloud-security/v1/profiles",
             )
-            .query("profileIds", &params.profile_ids);
+            .query_array(
+                "profileIds",
+                params.profile_ids.as_deref(),
+                rt::ArrayStyle::Comma,
+            );
         self.client.send(request).await?.json()
     }
 
@@ -95,7 +99,7 @@ impl crate::Client {
     ///
     /// Get runtime detection profile details.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Get profile` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Get profile` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cloud-security/v1/profiles/{profileId}` (operation `getProfile`)
     ///
@@ -121,7 +125,7 @@ impl crate::Client {
     ///
     /// Update the name of a runtime detection profile.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Update profile name` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / Update profile name` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PUT /cloud-security/v1/profiles/{profileId}` (operation `updateProfileName`)
     ///
@@ -147,7 +151,7 @@ impl crate::Client {
     ///
     /// List available default contents.
     ///
-    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / List content` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Cloud Security APIs / Runtime Detections / List content` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /cloud-security/v1/profiles/default-contents` (operation `listContent`)
     ///
@@ -264,10 +268,10 @@ pub struct CreateProfileBody {
 pub struct CreateProfileBodySettings {
     /// The `lists` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lists: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub lists: Option<Vec<rt::serde_json::Value>>,
     /// The `rules` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub rules: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// The 201 response of `createProfile`.
@@ -285,7 +289,7 @@ pub struct CreateProfileResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteProfilesParams {
     /// List of runtime detection profile IDs to be deleted.
-    pub profile_ids: Option<String>,
+    pub profile_ids: Option<Vec<String>>,
 }
 
 /// The 200 response of `deleteProfiles`.
@@ -301,7 +305,7 @@ pub struct DeleteProfilesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetProfileParams {
     /// Profile version.
-    pub version: Option<String>,
+    pub version: Option<i64>,
 }
 
 /// The 200 response of `getProfile`.
@@ -334,7 +338,7 @@ pub struct GetProfileResponse {
     pub profile_description: Option<String>,
     /// The `versions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub versions: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// Optional parameters of [`Client::update_profile_name`](crate::Client::update_profile_name).
@@ -349,5 +353,5 @@ pub struct UpdateProfileNameParams {
 pub struct ListContentResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub items: Option<Vec<rt::serde_json::Value>>,
 }

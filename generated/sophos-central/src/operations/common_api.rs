@@ -2,16 +2,124 @@
 
 use crate::rt;
 use crate::types::{
-    Admin, Group2, Groups, NewGroup, NewRole, NewRole2, NewUser, PermissionSet, Role,
-    Role2, Role3,
+    Admin, AdminRoleAssignment, Alert, AlertAction, AlertActionRequest, AlertList,
+    AlertProduct, AlertSearch, DirectoryEntryList, DirectoryGroup, DirectoryUser,
+    GroupUpdate, PageNumberPages, PermissionSet, Role, RoleCreate, RoleDetails,
+    RolePatch, Severity,
 };
 
 impl crate::Client {
+    /// List alerts
+    ///
+    /// Open alerts of the tenant, newest first unless `sort` says otherwise.
+    ///
+    /// `GET /common/v1/alerts` (operation `listAlerts`)
+    ///
+    /// Documented errors: 400, 401, 403, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn list_alerts(
+        &self,
+        params: &ListAlertsParams,
+    ) -> rt::Result<rt::Response<AlertList>> {
+        self.client.send(Self::list_alerts_request(params)).await?.json()
+    }
+
+    /// Every item of [`list_alerts`](Self::list_alerts), fetched page after page, as a stream.
+    ///
+    /// Each page's next key is sent back in `pageFromKey` (pages of 100 unless `params` says otherwise); a page without a next key is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    pub fn list_alerts_stream(&self, params: &ListAlertsParams) -> rt::Pager<AlertList> {
+        self.client
+            .paginate(
+                Self::list_alerts_request(params),
+                rt::PageStyle::page_key("pageFromKey", Some("pageSize"), 100),
+            )
+    }
+
+    fn list_alerts_request(params: &ListAlertsParams) -> rt::Request {
+        rt::Request::new(rt::Method::GET, "listAlerts", "/common/v1/alerts")
+            .query("groupKey", &params.group_key)
+            .query("from", &params.from)
+            .query("to", &params.to)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("product", params.product.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("category", params.category.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("severity", params.severity.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
+            .query("pageSize", &params.page_size)
+            .query("pageFromKey", &params.page_from_key)
+            .query("pageTotal", &params.page_total)
+    }
+
+    /// Search alerts
+    ///
+    /// The filters of `listAlerts`, as a JSON body. Paging knobs are in the body too.
+    ///
+    /// `POST /common/v1/alerts/search` (operation `searchAlerts`)
+    ///
+    /// Documented errors: 400, 401, 403, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn search_alerts(
+        &self,
+        body: &AlertSearch,
+    ) -> rt::Result<rt::Response<AlertList>> {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "searchAlerts",
+                "/common/v1/alerts/search",
+            )
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
+    /// Get an alert
+    ///
+    /// `GET /common/v1/alerts/{alertId}` (operation `getAlert`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn get_alert(&self, alert_id: &str) -> rt::Result<rt::Response<Alert>> {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getAlert",
+                "/common/v1/alerts/{alertId}",
+            )
+            .path_param("alertId", alert_id);
+        self.client.send(request).await?.json()
+    }
+
+    /// Perform an action on an alert
+    ///
+    /// The action must be one of the alert's `allowedActions`.
+    ///
+    /// `POST /common/v1/alerts/{alertId}/actions` (operation `actOnAlert`)
+    ///
+    /// Documented errors: 400, 401, 404, 409, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn act_on_alert(
+        &self,
+        alert_id: &str,
+        body: &AlertActionRequest,
+    ) -> rt::Result<rt::Response<AlertAction>> {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "actOnAlert",
+                "/common/v1/alerts/{alertId}/actions",
+            )
+            .path_param("alertId", alert_id)
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
     /// List all admins
     ///
     /// List all tenant admins.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / List all admins` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / List all admins` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/admins` (operation `listAllAdmins`)
     ///
@@ -22,27 +130,44 @@ impl crate::Client {
         &self,
         params: &ListAllAdminsParams,
     ) -> rt::Result<rt::Response<ListAllAdminsResponse>> {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "listAllAdmins",
-                "/common/v1/admins",
+        self.client.send(Self::list_all_admins_request(params)).await?.json()
+    }
+
+    /// Every item of [`list_all_admins`](Self::list_all_admins), fetched page after page, as a stream.
+    ///
+    /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    pub fn list_all_admins_stream(
+        &self,
+        params: &ListAllAdminsParams,
+    ) -> rt::Pager<ListAllAdminsResponse> {
+        self.client
+            .paginate(
+                Self::list_all_admins_request(params),
+                rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
+    }
+
+    fn list_all_admins_request(params: &ListAllAdminsParams) -> rt::Request {
+        rt::Request::new(rt::Method::GET, "listAllAdmins", "/common/v1/admins")
             .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("roleId", &params.role_id)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
-            .query("pageSize", &params.page_size);
-        self.client.send(request).await?.json()
+            .query("pageSize", &params.page_size)
     }
 
     /// Create new admin
     ///
     /// Create a tenant admin from a directory user.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Create new admin` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Create new admin` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /common/v1/admins` (operation `createNewAdmin`)
     ///
@@ -59,7 +184,7 @@ impl crate::Client {
                 "createNewAdmin",
                 "/common/v1/admins",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -68,7 +193,7 @@ impl crate::Client {
     ///
     /// Get tenant admin details by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Get admin by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Get admin by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/admins/{adminId}` (operation `getAdminById`)
     ///
@@ -86,7 +211,7 @@ impl crate::Client {
                 "/common/v1/admins/{adminId}",
             )
             .path_param("adminId", admin_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -94,7 +219,7 @@ impl crate::Client {
     ///
     /// Remove an admin by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Remove an admin` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Remove an admin` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /common/v1/admins/{adminId}` (operation `removeAnAdmin`)
     ///
@@ -118,20 +243,20 @@ impl crate::Client {
     ///
     /// Get the list of role assignments for given admin.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / List all roles` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /common/v1/admins/{adminId}/role-assignments` (operation `listAllRoles`)
+    /// `GET /common/v1/admins/{adminId}/role-assignments` (operation `listAdminRoleAssignments`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn list_all_roles(
+    pub async fn list_admin_role_assignments(
         &self,
         admin_id: &str,
-    ) -> rt::Result<rt::Response<ListAllRolesResponse>> {
+    ) -> rt::Result<rt::Response<ListAdminRoleAssignmentsResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "listAllRoles",
+                "listAdminRoleAssignments",
                 "/common/v1/admins/{adminId}/role-assignments",
             )
             .path_param("adminId", admin_id);
@@ -142,21 +267,21 @@ impl crate::Client {
     ///
     /// Assign a role of principal type "user" to a tenant admin. Any existing assignment is overridden.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Assign a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Assign a role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /common/v1/admins/{adminId}/role-assignments` (operation `assignARole`)
+    /// `POST /common/v1/admins/{adminId}/role-assignments` (operation `assignAdminRole`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn assign_a_role(
+    pub async fn assign_admin_role(
         &self,
         admin_id: &str,
-        body: &AssignARoleBody,
-    ) -> rt::Result<rt::Response<Role3>> {
+        body: &AssignAdminRoleBody,
+    ) -> rt::Result<rt::Response<AdminRoleAssignment>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "assignARole",
+                "assignAdminRole",
                 "/common/v1/admins/{adminId}/role-assignments",
             )
             .path_param("adminId", admin_id)
@@ -168,21 +293,21 @@ impl crate::Client {
     ///
     /// Get tenant admin role assignment by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /common/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `getRoleById`)
+    /// `GET /common/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `getAdminRoleAssignment`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_role_by_id(
+    pub async fn get_admin_role_assignment(
         &self,
         admin_id: &str,
         assignment_id: &str,
-    ) -> rt::Result<rt::Response<Role3>> {
+    ) -> rt::Result<rt::Response<AdminRoleAssignment>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getRoleById",
+                "getAdminRoleAssignment",
                 "/common/v1/admins/{adminId}/role-assignments/{assignmentId}",
             )
             .path_param("adminId", admin_id)
@@ -194,21 +319,21 @@ impl crate::Client {
     ///
     /// Remove role assignment from an admin.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Remove a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Admins / Remove a role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /common/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `removeARole`)
+    /// `DELETE /common/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `removeAdminRoleAssignment`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn remove_a_role(
+    pub async fn remove_admin_role_assignment(
         &self,
         admin_id: &str,
         assignment_id: &str,
-    ) -> rt::Result<rt::Response<RemoveARoleResponse>> {
+    ) -> rt::Result<rt::Response<RemoveAdminRoleAssignmentResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "removeARole",
+                "removeAdminRoleAssignment",
                 "/common/v1/admins/{adminId}/role-assignments/{assignmentId}",
             )
             .path_param("adminId", admin_id)
@@ -220,7 +345,7 @@ impl crate::Client {
     ///
     /// List users in the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Query users` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Query users` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/directory/users` (operation `queryUsers`)
     ///
@@ -230,14 +355,17 @@ impl crate::Client {
     pub async fn query_users(
         &self,
         params: &QueryUsersParams,
-    ) -> rt::Result<rt::Response<Groups>> {
+    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
         self.client.send(Self::query_users_request(params)).await?.json()
     }
 
     /// Every item of [`query_users`](Self::query_users), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn query_users_stream(&self, params: &QueryUsersParams) -> rt::Pager<Groups> {
+    pub fn query_users_stream(
+        &self,
+        params: &QueryUsersParams,
+    ) -> rt::Pager<DirectoryEntryList> {
         self.client
             .paginate(
                 Self::query_users_request(params),
@@ -247,14 +375,18 @@ impl crate::Client {
 
     fn query_users_request(params: &QueryUsersParams) -> rt::Request {
         rt::Request::new(rt::Method::GET, "queryUsers", "/common/v1/directory/users")
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("sourceType", &params.source_type)
             .query("groupId", &params.group_id)
             .query("domain", &params.domain)
@@ -264,7 +396,7 @@ impl crate::Client {
     ///
     /// Add a new user to the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add new user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add new user` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /common/v1/directory/users` (operation `addNewUser`)
     ///
@@ -275,13 +407,13 @@ impl crate::Client {
         &self,
         body: &AddNewUserBody,
         params: &AddNewUserParams,
-    ) -> rt::Result<rt::Response<NewUser>> {
+    ) -> rt::Result<rt::Response<DirectoryUser>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "addNewUser",
                 "/common/v1/directory/users",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -290,7 +422,7 @@ impl crate::Client {
     ///
     /// Get a user by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Get user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Get user` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/directory/users/{userId}` (operation `getUser`)
     ///
@@ -301,14 +433,14 @@ impl crate::Client {
         &self,
         user_id: &str,
         params: &GetUserParams,
-    ) -> rt::Result<rt::Response<NewUser>> {
+    ) -> rt::Result<rt::Response<DirectoryUser>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getUser",
                 "/common/v1/directory/users/{userId}",
             )
             .path_param("userId", user_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -316,7 +448,7 @@ impl crate::Client {
     ///
     /// Delete a user by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Delete user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Delete user` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /common/v1/directory/users/{userId}` (operation `deleteUser`)
     ///
@@ -340,7 +472,7 @@ impl crate::Client {
     ///
     /// Update an existing user.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Update user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Update user` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /common/v1/directory/users/{userId}` (operation `updateUser`)
     ///
@@ -352,14 +484,14 @@ impl crate::Client {
         user_id: &str,
         body: &UpdateUserBody,
         params: &UpdateUserParams,
-    ) -> rt::Result<rt::Response<NewUser>> {
+    ) -> rt::Result<rt::Response<DirectoryUser>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "updateUser",
                 "/common/v1/directory/users/{userId}",
             )
             .path_param("userId", user_id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -368,7 +500,7 @@ impl crate::Client {
     ///
     /// List groups in the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Query groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Query groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/directory/user-groups` (operation `queryGroups`)
     ///
@@ -378,14 +510,17 @@ impl crate::Client {
     pub async fn query_groups(
         &self,
         params: &QueryGroupsParams,
-    ) -> rt::Result<rt::Response<Groups>> {
+    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
         self.client.send(Self::query_groups_request(params)).await?.json()
     }
 
     /// Every item of [`query_groups`](Self::query_groups), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn query_groups_stream(&self, params: &QueryGroupsParams) -> rt::Pager<Groups> {
+    pub fn query_groups_stream(
+        &self,
+        params: &QueryGroupsParams,
+    ) -> rt::Pager<DirectoryEntryList> {
         self.client
             .paginate(
                 Self::query_groups_request(params),
@@ -399,14 +534,18 @@ impl crate::Client {
                 "queryGroups",
                 "/common/v1/directory/user-groups",
             )
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("sourceType", &params.source_type)
             .query("userId", &params.user_id)
             .query("domain", &params.domain)
@@ -416,7 +555,7 @@ impl crate::Client {
     ///
     /// Add a new group to the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add new group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add new group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /common/v1/directory/user-groups` (operation `addNewGroup`)
     ///
@@ -427,13 +566,13 @@ impl crate::Client {
         &self,
         body: &AddNewGroupBody,
         params: &AddNewGroupParams,
-    ) -> rt::Result<rt::Response<NewGroup>> {
+    ) -> rt::Result<rt::Response<DirectoryGroup>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "addNewGroup",
                 "/common/v1/directory/user-groups",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -442,7 +581,7 @@ impl crate::Client {
     ///
     /// Get group by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Get group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Get group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/directory/user-groups/{groupId}` (operation `getGroup`)
     ///
@@ -453,14 +592,14 @@ impl crate::Client {
         &self,
         group_id: &str,
         params: &GetGroupParams,
-    ) -> rt::Result<rt::Response<NewGroup>> {
+    ) -> rt::Result<rt::Response<DirectoryGroup>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getGroup",
                 "/common/v1/directory/user-groups/{groupId}",
             )
             .path_param("groupId", group_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -468,7 +607,7 @@ impl crate::Client {
     ///
     /// Deletes the specified group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Delete group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Delete group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /common/v1/directory/user-groups/{groupId}` (operation `deleteGroup`)
     ///
@@ -492,7 +631,7 @@ impl crate::Client {
     ///
     /// Update a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Update group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Update group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /common/v1/directory/user-groups/{groupId}` (operation `updateGroup`)
     ///
@@ -502,16 +641,16 @@ impl crate::Client {
     pub async fn update_group(
         &self,
         group_id: &str,
-        body: &Group2,
+        body: &GroupUpdate,
         params: &UpdateGroupParams,
-    ) -> rt::Result<rt::Response<NewGroup>> {
+    ) -> rt::Result<rt::Response<DirectoryGroup>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "updateGroup",
                 "/common/v1/directory/user-groups/{groupId}",
             )
             .path_param("groupId", group_id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -520,7 +659,7 @@ impl crate::Client {
     ///
     /// List groups that a user belongs to.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Groups of user` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Groups of user` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/directory/users/{userId}/groups` (operation `groupsOfUser`)
     ///
@@ -531,7 +670,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         params: &GroupsOfUserParams,
-    ) -> rt::Result<rt::Response<Groups>> {
+    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
         self.client.send(Self::groups_of_user_request(user_id, params)).await?.json()
     }
 
@@ -542,7 +681,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         params: &GroupsOfUserParams,
-    ) -> rt::Pager<Groups> {
+    ) -> rt::Pager<DirectoryEntryList> {
         self.client
             .paginate(
                 Self::groups_of_user_request(user_id, params),
@@ -560,13 +699,17 @@ impl crate::Client {
                 "/common/v1/directory/users/{userId}/groups",
             )
             .path_param("userId", user_id)
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("sourceType", &params.source_type)
             .query("domain", &params.domain)
     }
@@ -575,7 +718,7 @@ impl crate::Client {
     ///
     /// Add a user to multiple groups.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add to groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add to groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /common/v1/directory/users/{userId}/groups` (operation `addToGroups`)
     ///
@@ -601,7 +744,7 @@ impl crate::Client {
     ///
     /// Remove a user from multiple groups.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /common/v1/directory/users/{userId}/groups` (operation `removeFromGroups`)
     ///
@@ -619,7 +762,7 @@ impl crate::Client {
                 "/common/v1/directory/users/{userId}/groups",
             )
             .path_param("userId", user_id)
-            .query("ids", &params.ids);
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -627,7 +770,7 @@ impl crate::Client {
     ///
     /// List users in the specified group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Users in group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Users in group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/directory/user-groups/{groupId}/users` (operation `usersInGroup`)
     ///
@@ -638,7 +781,7 @@ impl crate::Client {
         &self,
         group_id: &str,
         params: &UsersInGroupParams,
-    ) -> rt::Result<rt::Response<Groups>> {
+    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
         self.client.send(Self::users_in_group_request(group_id, params)).await?.json()
     }
 
@@ -649,7 +792,7 @@ impl crate::Client {
         &self,
         group_id: &str,
         params: &UsersInGroupParams,
-    ) -> rt::Pager<Groups> {
+    ) -> rt::Pager<DirectoryEntryList> {
         self.client
             .paginate(
                 Self::users_in_group_request(group_id, params),
@@ -667,13 +810,17 @@ impl crate::Client {
                 "/common/v1/directory/user-groups/{groupId}/users",
             )
             .path_param("groupId", group_id)
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("sourceType", &params.source_type)
             .query("domain", &params.domain)
     }
@@ -682,7 +829,7 @@ impl crate::Client {
     ///
     /// Add multiple users to the specified group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add to group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Add to group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /common/v1/directory/user-groups/{groupId}/users` (operation `addToGroup`)
     ///
@@ -708,7 +855,7 @@ impl crate::Client {
     ///
     /// Remove multiple users from a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /common/v1/directory/user-groups/{groupId}/users` (operation `removeFromGroup`)
     ///
@@ -726,7 +873,7 @@ impl crate::Client {
                 "/common/v1/directory/user-groups/{groupId}/users",
             )
             .path_param("groupId", group_id)
-            .query("ids", &params.ids);
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -734,21 +881,21 @@ impl crate::Client {
     ///
     /// Remove user from a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /common/v1/directory/users/{userId}/groups/{groupId}` (operation `commonRemoveFromGroup`)
+    /// `DELETE /common/v1/directory/users/{userId}/groups/{groupId}` (operation `removeUserFromGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn common_remove_from_group(
+    pub async fn remove_user_from_group(
         &self,
         user_id: &str,
         group_id: &str,
-    ) -> rt::Result<rt::Response<CommonRemoveFromGroupResponse>> {
+    ) -> rt::Result<rt::Response<RemoveUserFromGroupResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "commonRemoveFromGroup",
+                "removeUserFromGroup",
                 "/common/v1/directory/users/{userId}/groups/{groupId}",
             )
             .path_param("userId", user_id)
@@ -760,21 +907,21 @@ impl crate::Client {
     ///
     /// Update a group to remove a user.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Directory Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /common/v1/directory/user-groups/{groupId}/users/{userId}` (operation `commonRemoveFromGroup2`)
+    /// `DELETE /common/v1/directory/user-groups/{groupId}/users/{userId}` (operation `removeUserFromUserGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn common_remove_from_group2(
+    pub async fn remove_user_from_user_group(
         &self,
         group_id: &str,
         user_id: &str,
-    ) -> rt::Result<rt::Response<CommonRemoveFromGroup2Response>> {
+    ) -> rt::Result<rt::Response<RemoveUserFromUserGroupResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "commonRemoveFromGroup2",
+                "removeUserFromUserGroup",
                 "/common/v1/directory/user-groups/{groupId}/users/{userId}",
             )
             .path_param("groupId", group_id)
@@ -786,7 +933,7 @@ impl crate::Client {
     ///
     /// List all tenant roles.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / List all roles` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/roles` (operation `commonListAllRoles`)
     ///
@@ -804,7 +951,7 @@ impl crate::Client {
             )
             .query("type", &params.r#type)
             .query("principalType", &params.principal_type)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -812,7 +959,7 @@ impl crate::Client {
     ///
     /// Create a new tenant role.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Create new role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Create new role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /common/v1/roles` (operation `createNewRole`)
     ///
@@ -821,15 +968,15 @@ impl crate::Client {
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_new_role(
         &self,
-        body: &NewRole2,
+        body: &RoleCreate,
         params: &CreateNewRoleParams,
-    ) -> rt::Result<rt::Response<NewRole>> {
+    ) -> rt::Result<rt::Response<RoleDetails>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "createNewRole",
                 "/common/v1/roles",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -838,7 +985,7 @@ impl crate::Client {
     ///
     /// Get tenant role by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/roles/{roleId}` (operation `commonGetRoleById`)
     ///
@@ -849,14 +996,14 @@ impl crate::Client {
         &self,
         role_id: &str,
         params: &CommonGetRoleByIdParams,
-    ) -> rt::Result<rt::Response<NewRole>> {
+    ) -> rt::Result<rt::Response<RoleDetails>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "commonGetRoleById",
                 "/common/v1/roles/{roleId}",
             )
             .path_param("roleId", role_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -864,7 +1011,7 @@ impl crate::Client {
     ///
     /// Delete a tenant role by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Delete role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Delete role by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /common/v1/roles/{roleId}` (operation `deleteRoleById`)
     ///
@@ -888,7 +1035,7 @@ impl crate::Client {
     ///
     /// Patch an existing tenant role.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Patch role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Patch role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /common/v1/roles/{roleId}` (operation `patchRole`)
     ///
@@ -898,16 +1045,16 @@ impl crate::Client {
     pub async fn patch_role(
         &self,
         role_id: &str,
-        body: &Role2,
+        body: &RolePatch,
         params: &PatchRoleParams,
-    ) -> rt::Result<rt::Response<NewRole>> {
+    ) -> rt::Result<rt::Response<RoleDetails>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "patchRole",
                 "/common/v1/roles/{roleId}",
             )
             .path_param("roleId", role_id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -916,7 +1063,7 @@ impl crate::Client {
     ///
     /// Get permission set details.
     ///
-    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Get permission sets` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Common API / Tenant Roles / Get permission sets` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /common/v1/roles/permission-sets` (operation `getPermissionSets`)
     ///
@@ -932,7 +1079,7 @@ impl crate::Client {
                 "getPermissionSets",
                 "/common/v1/roles/permission-sets",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("type", &params.r#type)
             .query("product", &params.product)
             .query("access", &params.access)
@@ -942,17 +1089,46 @@ impl crate::Client {
     }
 }
 
+/// Optional parameters of [`Client::list_alerts`](crate::Client::list_alerts).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAlertsParams {
+    /// Only alerts of this alert group.
+    pub group_key: Option<String>,
+    /// Only alerts raised at or after this time.
+    pub from: Option<rt::DateTime>,
+    /// Only alerts raised before this time.
+    pub to: Option<rt::DateTime>,
+    /// Sort order as `field:direction`, e.g. `raisedAt:desc`.
+    pub sort: Option<Vec<String>>,
+    /// Only alerts of these products (comma-separated on the wire; inferred from community clients).
+    pub product: Option<Vec<AlertProduct>>,
+    /// Only alerts of these categories.
+    pub category: Option<Vec<String>>,
+    /// Only alerts of these severities.
+    pub severity: Option<Vec<Severity>>,
+    /// Only these alerts.
+    pub ids: Option<Vec<String>>,
+    /// The fields to return.
+    pub fields: Option<Vec<String>>,
+    /// Items per page; the server's maximum is in `pages.maxSize` (1000 documented, 100 seen).
+    pub page_size: Option<i64>,
+    /// The `pages.nextKey` of the previous page.
+    pub page_from_key: Option<String>,
+    /// Whether to count the total items and pages (`pages.total`, `pages.items`).
+    pub page_total: Option<bool>,
+}
+
 /// Optional parameters of [`Client::list_all_admins`](crate::Client::list_all_admins).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAllAdminsParams {
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search only within the specified fields, username field is default if search query is specified.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Role ID to search.
     pub role_id: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -969,13 +1145,44 @@ pub struct ListAllAdminsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Admin>>,
+    /// The `pages` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PageNumberPages>,
+}
+
+impl rt::Paginated for ListAllAdminsResponse {
+    type Item = Admin;
+
+    fn items(&self) -> &[Admin] {
+        self.items.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<Admin> {
+        self.items.unwrap_or_default()
+    }
+
+    fn page_info(&self) -> rt::PageInfo {
+        rt::PageInfo {
+            current_page: self
+                .pages
+                .as_ref()
+                .and_then(|value| value.current.as_ref())
+                .and_then(|value| u64::try_from(*value).ok()),
+            total_pages: self
+                .pages
+                .as_ref()
+                .and_then(|value| value.total.as_ref())
+                .and_then(|value| u64::try_from(*value).ok()),
+            ..Default::default()
+        }
+    }
 }
 
 /// Optional parameters of [`Client::create_new_admin`](crate::Client::create_new_admin).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewAdminParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The request body of `createNewAdmin`.
@@ -1004,7 +1211,7 @@ pub struct CreateNewAdminBodyRoleAssignmentsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAdminByIdParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `removeAnAdmin`.
@@ -1015,26 +1222,26 @@ pub struct RemoveAnAdminResponse {
     pub deleted: Option<bool>,
 }
 
-/// The 200 response of `listAllRoles`.
+/// The 200 response of `listAdminRoleAssignments`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ListAllRolesResponse {
+pub struct ListAdminRoleAssignmentsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Role3>>,
+    pub items: Option<Vec<AdminRoleAssignment>>,
 }
 
-/// The request body of `assignARole`.
+/// The request body of `assignAdminRole`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AssignARoleBody {
+pub struct AssignAdminRoleBody {
     /// The `roleId` property.
     #[serde(rename = "roleId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
 }
 
-/// The 200 response of `removeARole`.
+/// The 200 response of `removeAdminRoleAssignment`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RemoveARoleResponse {
+pub struct RemoveAdminRoleAssignmentResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
@@ -1044,9 +1251,9 @@ pub struct RemoveARoleResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryUsersParams {
     /// Comma-separated list of sort criteria for users. Valid sort fields are `id`, `name`, `firstName`, `lastName`, `email`, `exchangeLogin`, `createdAt`, and `updatedAt`. You can append ':asc' or ':desc' to each field to specify the sort direction. The default sort direction for each field is unspecified.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -1054,11 +1261,11 @@ pub struct QueryUsersParams {
     /// Size of the page requested.
     pub page_size: Option<i64>,
     /// List of item IDs to match.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search only within the specified fields. When not specified, the default behavior is to search the full names of users, only.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Source directory type.
     pub source_type: Option<String>,
     /// Search for users in a group that has this ID.
@@ -1071,7 +1278,7 @@ pub struct QueryUsersParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddNewUserParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The request body of `addNewUser`.
@@ -1105,7 +1312,7 @@ pub struct AddNewUserBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `deleteUser`.
@@ -1120,7 +1327,7 @@ pub struct DeleteUserResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The request body of `updateUser`.
@@ -1150,9 +1357,9 @@ pub struct UpdateUserBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryGroupsParams {
     /// Comma-separated list of sort criteria for groups. Valid sort fields are `id`, `name`, `createdAt`, and `updatedAt`. You can append ':asc' or ':desc' to each field to specify the sort direction. The default sort direction for each field is unspecified.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -1160,11 +1367,11 @@ pub struct QueryGroupsParams {
     /// Size of the page requested.
     pub page_size: Option<i64>,
     /// List of item IDs to match.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search only within the specified fields. When not specified, the default behavior is to search group names, only.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Source directory type.
     pub source_type: Option<String>,
     /// Search groups associated with the given user ID.
@@ -1177,7 +1384,7 @@ pub struct QueryGroupsParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddNewGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The request body of `addNewGroup`.
@@ -1199,7 +1406,7 @@ pub struct AddNewGroupBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `deleteGroup`.
@@ -1214,16 +1421,16 @@ pub struct DeleteGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::groups_of_user`](crate::Client::groups_of_user).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupsOfUserParams {
     /// Comma-separated list of sort criteria for groups. Valid sort fields are `id`, `name`, `createdAt`, and `updatedAt`. You can append ':asc' or ':desc' to each field to specify the sort direction. The default sort direction for each field is unspecified.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -1233,7 +1440,7 @@ pub struct GroupsOfUserParams {
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search only within the specified fields. When not specified, the default behavior is to search group names, only.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Source directory type.
     pub source_type: Option<String>,
     /// List the items that match the given domain.
@@ -1269,7 +1476,7 @@ pub struct AddToGroupsResponseAddedToGroupsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveFromGroupsParams {
     /// List of group IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
 }
 
 /// The 200 response of `removeFromGroups`.
@@ -1305,9 +1512,9 @@ pub struct RemoveFromGroupsResponseRemovedFromGroupsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersInGroupParams {
     /// Comma-separated list of sort criteria for users. Valid sort fields are `id`, `name`, `firstName`, `lastName`, `email`, `exchangeLogin`, `createdAt`, and `updatedAt`. You can append ':asc' or ':desc' to each field to specify the sort direction. The default sort direction for each field is unspecified.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -1317,7 +1524,7 @@ pub struct UsersInGroupParams {
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search only within the specified fields. When not specified, the default behavior is to search the full names of users, only.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Source directory type.
     pub source_type: Option<String>,
     /// List the items that match the given domain.
@@ -1353,7 +1560,7 @@ pub struct AddToGroupResponseAddedUsersItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveFromGroupParams {
     /// List of user IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
 }
 
 /// The 200 response of `removeFromGroup`.
@@ -1385,17 +1592,17 @@ pub struct RemoveFromGroupResponseRemovedUsersItem {
     pub id: Option<String>,
 }
 
-/// The 200 response of `commonRemoveFromGroup`.
+/// The 200 response of `removeUserFromGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CommonRemoveFromGroupResponse {
+pub struct RemoveUserFromGroupResponse {
     /// The `removed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<bool>,
 }
 
-/// The 200 response of `commonRemoveFromGroup2`.
+/// The 200 response of `removeUserFromUserGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CommonRemoveFromGroup2Response {
+pub struct RemoveUserFromUserGroupResponse {
     /// The `removed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<bool>,
@@ -1409,7 +1616,7 @@ pub struct CommonListAllRolesParams {
     /// Principal type of role.
     pub principal_type: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `commonListAllRoles`.
@@ -1424,14 +1631,14 @@ pub struct CommonListAllRolesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewRoleParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::common_get_role_by_id`](crate::Client::common_get_role_by_id).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommonGetRoleByIdParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `deleteRoleById`.
@@ -1446,14 +1653,14 @@ pub struct DeleteRoleByIdResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchRoleParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::get_permission_sets`](crate::Client::get_permission_sets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPermissionSetsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Permission set type.
     pub r#type: Option<String>,
     /// Filter permission sets associated with given product name.
@@ -1461,7 +1668,7 @@ pub struct GetPermissionSetsParams {
     /// Access level of permission set.
     pub access: Option<String>,
     /// Filter permissions sets allowed in custom roles.
-    pub allowed_in_custom_role: Option<String>,
+    pub allowed_in_custom_role: Option<bool>,
     /// Principal type of role.
     pub principal_type: Option<String>,
 }

@@ -2,9 +2,9 @@
 
 use crate::rt;
 use crate::types::{
-    Attachments, ChangeAliases, DomainNames, DownloadJobStatus, Mailbox, Mailbox2,
-    Mailbox3, PageKeyPages, PageNumberPages, PreviewMessage, QuarantineDelete,
-    ReattachAttachments, ReattachAttachments2,
+    AddRemoveList, AttachmentActionRequest, AttachmentActionResult, DownloadJobStatus,
+    Mailbox, MailboxListChangeResult, MailboxSummary, NewMailbox, PageKeyPages,
+    PageNumberPages, PreviewMessage, QuarantineActionResult, UntypedItemsPage,
 };
 
 impl crate::Client {
@@ -12,7 +12,7 @@ impl crate::Client {
     ///
     /// Summary of all the quarantined messages matching your search and filter conditions.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Search quarantine` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Search quarantine` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/quarantine/messages/search` (operation `searchQuarantine`)
     ///
@@ -36,7 +36,7 @@ impl crate::Client {
     ///
     /// Preview a message in quarantine.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Preview message` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Preview message` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/quarantine/messages/{id}/preview` (operation `previewMessage`)
     ///
@@ -60,7 +60,7 @@ impl crate::Client {
     ///
     /// Get all URLs found in body of a quarantined message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Get urls` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Get urls` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/quarantine/messages/{id}/urls` (operation `getUrls`)
     ///
@@ -105,7 +105,7 @@ impl crate::Client {
     ///
     /// Get all attachments of a quaratined message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Get attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Get attachments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/quarantine/messages/{id}/attachments` (operation `getAttachments`)
     ///
@@ -116,7 +116,7 @@ impl crate::Client {
         &self,
         id: &str,
         params: &GetAttachmentsParams,
-    ) -> rt::Result<rt::Response<Attachments>> {
+    ) -> rt::Result<rt::Response<UntypedItemsPage>> {
         self.client.send(Self::get_attachments_request(id, params)).await?.json()
     }
 
@@ -127,7 +127,7 @@ impl crate::Client {
         &self,
         id: &str,
         params: &GetAttachmentsParams,
-    ) -> rt::Pager<Attachments> {
+    ) -> rt::Pager<UntypedItemsPage> {
         self.client
             .paginate(
                 Self::get_attachments_request(id, params),
@@ -150,7 +150,7 @@ impl crate::Client {
     ///
     /// Queue one or more messages from quarantine for release.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Quarantine release` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Quarantine release` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/quarantine/messages/release` (operation `quarantineRelease`)
     ///
@@ -160,7 +160,7 @@ impl crate::Client {
     pub async fn quarantine_release(
         &self,
         body: &QuarantineReleaseBody,
-    ) -> rt::Result<rt::Response<QuarantineDelete>> {
+    ) -> rt::Result<rt::Response<QuarantineActionResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "quarantineRelease",
@@ -174,7 +174,7 @@ impl crate::Client {
     ///
     /// Delete one or more messages from quarantine.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Quarantine delete` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Quarantine delete` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/quarantine/messages/delete` (operation `quarantineDelete`)
     ///
@@ -184,7 +184,7 @@ impl crate::Client {
     pub async fn quarantine_delete(
         &self,
         body: &QuarantineDeleteBody,
-    ) -> rt::Result<rt::Response<QuarantineDelete>> {
+    ) -> rt::Result<rt::Response<QuarantineActionResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "quarantineDelete",
@@ -198,7 +198,7 @@ impl crate::Client {
     ///
     /// Strips one or more attachments from message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Strip attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Strip attachments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/quarantine/messages/{id}/attachments/strip` (operation `stripAttachments`)
     ///
@@ -208,8 +208,8 @@ impl crate::Client {
     pub async fn strip_attachments(
         &self,
         id: &str,
-        body: &ReattachAttachments2,
-    ) -> rt::Result<rt::Response<ReattachAttachments>> {
+        body: &AttachmentActionRequest,
+    ) -> rt::Result<rt::Response<AttachmentActionResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "stripAttachments",
@@ -224,7 +224,7 @@ impl crate::Client {
     ///
     /// Reattach one or more attachments to the message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Reattach attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Reattach attachments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/quarantine/messages/{id}/attachments/reattach` (operation `reattachAttachments`)
     ///
@@ -234,8 +234,8 @@ impl crate::Client {
     pub async fn reattach_attachments(
         &self,
         id: &str,
-        body: &ReattachAttachments2,
-    ) -> rt::Result<rt::Response<ReattachAttachments>> {
+        body: &AttachmentActionRequest,
+    ) -> rt::Result<rt::Response<AttachmentActionResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "reattachAttachments",
@@ -250,7 +250,7 @@ impl crate::Client {
     ///
     /// Download one or more attachments.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Download attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Download attachments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/quarantine/messages/{id}/attachments/download` (operation `downloadAttachments`)
     ///
@@ -276,7 +276,7 @@ impl crate::Client {
     ///
     /// Get status of a download job.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Download job status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Quarantine / Download job status` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/quarantine/downloads/{downloadId}/status` (operation `downloadJobStatus`)
     ///
@@ -300,7 +300,7 @@ impl crate::Client {
     ///
     /// Summary of all the post-delivery quarantined messages matching your search and filter conditions.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Search quarantine` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Search quarantine` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/search` (operation `emailManagementSearchQuarantine`)
     ///
@@ -324,7 +324,7 @@ impl crate::Client {
     ///
     /// Preview a message in post-delivery quarantine.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Preview message` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Preview message` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/post-delivery-quarantine/messages/{id}/preview` (operation `emailManagementPreviewMessage`)
     ///
@@ -348,7 +348,7 @@ impl crate::Client {
     ///
     /// Get all attachments of a post-delivery quarantined message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Get attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Get attachments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/post-delivery-quarantine/messages/{id}/attachments` (operation `emailManagementGetAttachments`)
     ///
@@ -359,7 +359,7 @@ impl crate::Client {
         &self,
         id: &str,
         params: &EmailManagementGetAttachmentsParams,
-    ) -> rt::Result<rt::Response<Attachments>> {
+    ) -> rt::Result<rt::Response<UntypedItemsPage>> {
         self.client
             .send(Self::email_management_get_attachments_request(id, params))
             .await?
@@ -373,7 +373,7 @@ impl crate::Client {
         &self,
         id: &str,
         params: &EmailManagementGetAttachmentsParams,
-    ) -> rt::Pager<Attachments> {
+    ) -> rt::Pager<UntypedItemsPage> {
         self.client
             .paginate(
                 Self::email_management_get_attachments_request(id, params),
@@ -399,7 +399,7 @@ impl crate::Client {
     ///
     /// Queue one or more messages from post-delivery quarantine for release.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Quarantine release` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Quarantine release` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/release` (operation `emailManagementQuarantineRelease`)
     ///
@@ -409,7 +409,7 @@ impl crate::Client {
     pub async fn email_management_quarantine_release(
         &self,
         body: &EmailManagementQuarantineReleaseBody,
-    ) -> rt::Result<rt::Response<QuarantineDelete>> {
+    ) -> rt::Result<rt::Response<QuarantineActionResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "emailManagementQuarantineRelease",
@@ -423,7 +423,7 @@ impl crate::Client {
     ///
     /// Delete one or more messages from post quarantine.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Quarantine delete` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Quarantine delete` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/delete` (operation `emailManagementQuarantineDelete`)
     ///
@@ -433,7 +433,7 @@ impl crate::Client {
     pub async fn email_management_quarantine_delete(
         &self,
         body: &EmailManagementQuarantineDeleteBody,
-    ) -> rt::Result<rt::Response<QuarantineDelete>> {
+    ) -> rt::Result<rt::Response<QuarantineActionResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "emailManagementQuarantineDelete",
@@ -447,7 +447,7 @@ impl crate::Client {
     ///
     /// Download one ore more attachments.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Download attachments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Download attachments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/post-delivery-quarantine/messages/{id}/attachments/download` (operation `emailManagementDownloadAttachments`)
     ///
@@ -473,7 +473,7 @@ impl crate::Client {
     ///
     /// Get status of a download job.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Download job status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Post-Delivery Quarantine / Download job status` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/post-delivery-quarantine/downloads/{downloadId}/status` (operation `emailManagementDownloadJobStatus`)
     ///
@@ -497,7 +497,7 @@ impl crate::Client {
     ///
     /// Clawback message (can clawback message for specific recipients).
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Clawback / Clawback message` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Clawback / Clawback message` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/messages/{id}/clawback` (operation `clawbackMessage`)
     ///
@@ -523,7 +523,7 @@ impl crate::Client {
     ///
     /// Get current status of a message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Clawback / Message status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Clawback / Message status` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/messages/{id}/status` (operation `messageStatus`)
     ///
@@ -547,7 +547,7 @@ impl crate::Client {
     ///
     /// List all mailboxes or search mailboxes based on query parameter.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Query Mailboxes` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Query Mailboxes` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/mailboxes` (operation `queryMailboxes`)
     ///
@@ -598,7 +598,7 @@ impl crate::Client {
     ///
     /// Add a new mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Add mailbox` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Add mailbox` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes` (operation `addMailbox`)
     ///
@@ -607,7 +607,7 @@ impl crate::Client {
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_mailbox(
         &self,
-        body: &Mailbox3,
+        body: &NewMailbox,
     ) -> rt::Result<rt::Response<Mailbox>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -622,7 +622,7 @@ impl crate::Client {
     ///
     /// Request to add multiple mailboxes.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Add mailboxes` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Add mailboxes` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes/bulk` (operation `addMailboxes`)
     ///
@@ -646,7 +646,7 @@ impl crate::Client {
     ///
     /// Delete multiple mailboxes.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Delete mailboxes` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Delete mailboxes` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes/delete` (operation `deleteMailboxes`)
     ///
@@ -670,7 +670,7 @@ impl crate::Client {
     ///
     /// Get information of the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Get mailbox` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Get mailbox` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /email/v1/mailboxes/{id}` (operation `getMailbox`)
     ///
@@ -691,7 +691,7 @@ impl crate::Client {
     ///
     /// Delete the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Delete mailbox` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Delete mailbox` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /email/v1/mailboxes/{id}` (operation `deleteMailbox`)
     ///
@@ -715,7 +715,7 @@ impl crate::Client {
     ///
     /// Update name of the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Update name` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Update name` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /email/v1/mailboxes/{id}` (operation `updateName`)
     ///
@@ -741,7 +741,7 @@ impl crate::Client {
     ///
     /// Add and remove aliases of the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change aliases` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change aliases` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes/{id}/aliases` (operation `changeAliases`)
     ///
@@ -751,8 +751,8 @@ impl crate::Client {
     pub async fn change_aliases(
         &self,
         id: &str,
-        body: &DomainNames,
-    ) -> rt::Result<rt::Response<ChangeAliases>> {
+        body: &AddRemoveList,
+    ) -> rt::Result<rt::Response<MailboxListChangeResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "changeAliases",
@@ -767,7 +767,7 @@ impl crate::Client {
     ///
     /// Add and remove delegates of the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change delegates` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change delegates` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes/{id}/delegates` (operation `changeDelegates`)
     ///
@@ -777,8 +777,8 @@ impl crate::Client {
     pub async fn change_delegates(
         &self,
         id: &str,
-        body: &DomainNames,
-    ) -> rt::Result<rt::Response<ChangeAliases>> {
+        body: &AddRemoveList,
+    ) -> rt::Result<rt::Response<MailboxListChangeResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "changeDelegates",
@@ -793,7 +793,7 @@ impl crate::Client {
     ///
     /// Add and remove distribution list owners of the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change DL owners` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Change DL owners` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes/{id}/distribution-list-owners` (operation `changeDlOwners`)
     ///
@@ -803,8 +803,8 @@ impl crate::Client {
     pub async fn change_dl_owners(
         &self,
         id: &str,
-        body: &DomainNames,
-    ) -> rt::Result<rt::Response<ChangeAliases>> {
+        body: &AddRemoveList,
+    ) -> rt::Result<rt::Response<MailboxListChangeResult>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "changeDlOwners",
@@ -819,7 +819,7 @@ impl crate::Client {
     ///
     /// Generate request to get bulk sender privilege for the mailbox.
     ///
-    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Bulk privilege` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Email Management API / Mailbox Management / Bulk privilege` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /email/v1/mailboxes/{id}/bulksender-privilege-request` (operation `bulkPrivilege`)
     ///
@@ -1253,7 +1253,7 @@ pub struct ClawbackMessageResponseErrorsItem {
 pub struct MessageStatusResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub items: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// Optional parameters of [`Client::query_mailboxes`](crate::Client::query_mailboxes).
@@ -1296,20 +1296,20 @@ pub struct QueryMailboxesParams {
 pub struct QueryMailboxesResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Mailbox2>>,
+    pub items: Option<Vec<MailboxSummary>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageKeyPages>,
 }
 
 impl rt::Paginated for QueryMailboxesResponse {
-    type Item = Mailbox2;
+    type Item = MailboxSummary;
 
-    fn items(&self) -> &[Mailbox2] {
+    fn items(&self) -> &[MailboxSummary] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<Mailbox2> {
+    fn into_items(self) -> Vec<MailboxSummary> {
         self.items.unwrap_or_default()
     }
 
@@ -1330,7 +1330,7 @@ impl rt::Paginated for QueryMailboxesResponse {
 pub struct AddMailboxesBody {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Mailbox3>>,
+    pub items: Option<Vec<NewMailbox>>,
 }
 
 /// The 201 response of `addMailboxes`.
@@ -1341,7 +1341,7 @@ pub struct AddMailboxesResponse {
     pub errors: Option<Vec<AddMailboxesResponseErrorsItem>>,
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Mailbox2>>,
+    pub items: Option<Vec<MailboxSummary>>,
 }
 
 /// One item.

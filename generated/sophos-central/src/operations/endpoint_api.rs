@@ -2,20 +2,302 @@
 
 use crate::rt;
 use crate::types::{
-    AapSettings, Add, AllowAnItem, AllowedItems, Application, Attachments,
-    CollectForensicLog, CurrentSettings, Exclusion, ForensicLogFile, GetsAllMigration,
-    Group2, Groups2, IntrusionPrevention, IntrusionPrevention2, IntrusionPrevention3,
-    LocalSite, LocalSite2, Module, NewGroup2, Package, PackageComment, PageKeyPages,
-    PageNumberPages, Peripheral, Policy, Scan, Settings, Settings2, Settings3,
-    StaticPackage, Tenant2, TlsSettings,
+    AapSettings, AllowedOrBlockedItem, AllowedOrBlockedItemsPage, Application,
+    BulkIsolationRequest, BulkIsolationResponse, Deleted, Endpoint,
+    EndpointCollectionRequest, EndpointGroup, EndpointGroupsPage, EndpointList,
+    EndpointType, EndpointView, EventJournalSettings, ExcludedWebsite,
+    ExploitMitigationSettings, ForensicLogFile, GroupUpdate, HealthStatus, IdNameRef,
+    Isolation, IsolationRequest, LocalSite, LocalSiteRequest, MigrationJob, Module,
+    NetworkExclusion, NetworkExclusionRequest, NetworkExclusionsPage, Package,
+    PackageComment, PageKeyPages, PageNumberPages, Peripheral, Policy, PolicySettings,
+    PolicySettingsUpdate, Scan, ScanRequest, ScanningExclusion, StaticPackage,
+    TamperProtection, TamperProtectionSettings, TamperProtectionUpdate, TlsSettings,
+    UntypedItemsPage,
 };
 
 impl crate::Client {
+    /// List endpoints
+    ///
+    /// `GET /endpoint/v1/endpoints` (operation `listEndpoints`)
+    ///
+    /// Documented errors: 400, 401, 403, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn list_endpoints(
+        &self,
+        params: &ListEndpointsParams,
+    ) -> rt::Result<rt::Response<EndpointList>> {
+        self.client.send(Self::list_endpoints_request(params)).await?.json()
+    }
+
+    /// Every item of [`list_endpoints`](Self::list_endpoints), fetched page after page, as a stream.
+    ///
+    /// Each page's next key is sent back in `pageFromKey` (pages of 500 unless `params` says otherwise); a page without a next key is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    pub fn list_endpoints_stream(
+        &self,
+        params: &ListEndpointsParams,
+    ) -> rt::Pager<EndpointList> {
+        self.client
+            .paginate(
+                Self::list_endpoints_request(params),
+                rt::PageStyle::page_key("pageFromKey", Some("pageSize"), 500),
+            )
+    }
+
+    fn list_endpoints_request(params: &ListEndpointsParams) -> rt::Request {
+        rt::Request::new(rt::Method::GET, "listEndpoints", "/endpoint/v1/endpoints")
+            .query("pageSize", &params.page_size)
+            .query("pageFromKey", &params.page_from_key)
+            .query("pageTotal", &params.page_total)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array(
+                "healthStatus",
+                params.health_status.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query_array("type", params.r#type.as_deref(), rt::ArrayStyle::Comma)
+            .query("tamperProtectionEnabled", &params.tamper_protection_enabled)
+            .query_array(
+                "lockdownStatus",
+                params.lockdown_status.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query("tamperProtectionSupported", &params.tamper_protection_supported)
+            .query_array(
+                "overallEncryptionStatus",
+                params.overall_encryption_status.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query("lastOsUpdateBefore", &params.last_os_update_before)
+            .query("lastOsUpdateAfter", &params.last_os_update_after)
+            .query("lastAgentUpdateBefore", &params.last_agent_update_before)
+            .query("lastAgentUpdateAfter", &params.last_agent_update_after)
+            .query("serialNumberContains", &params.serial_number_contains)
+            .query("associatedPersonContains", &params.associated_person_contains)
+            .query("cloud", &params.cloud)
+            .query("groupNameContains", &params.group_name_contains)
+            .query("assignedToGroup", &params.assigned_to_group)
+            .query_array("groupIds", params.group_ids.as_deref(), rt::ArrayStyle::Comma)
+            .query("lastSeenBefore", &params.last_seen_before)
+            .query("lastSeenAfter", &params.last_seen_after)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
+            .query("isolationStatus", &params.isolation_status)
+            .query("hostnameContains", &params.hostname_contains)
+            .query_array(
+                "ipAddresses",
+                params.ip_addresses.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query_array(
+                "macAddresses",
+                params.mac_addresses.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query("search", &params.search)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query("online", &params.online)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
+            .query("view", &params.view)
+    }
+
+    /// Get an endpoint
+    ///
+    /// `GET /endpoint/v1/endpoints/{endpointId}` (operation `getEndpoint`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn get_endpoint(
+        &self,
+        endpoint_id: &str,
+        params: &GetEndpointParams,
+    ) -> rt::Result<rt::Response<Endpoint>> {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getEndpoint",
+                "/endpoint/v1/endpoints/{endpointId}",
+            )
+            .path_param("endpointId", endpoint_id)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
+            .query("view", &params.view);
+        self.client.send(request).await?.json()
+    }
+
+    /// Delete an endpoint
+    ///
+    /// `DELETE /endpoint/v1/endpoints/{endpointId}` (operation `deleteEndpoint`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn delete_endpoint(
+        &self,
+        endpoint_id: &str,
+    ) -> rt::Result<rt::Response<Deleted>> {
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "deleteEndpoint",
+                "/endpoint/v1/endpoints/{endpointId}",
+            )
+            .path_param("endpointId", endpoint_id);
+        self.client.send(request).await?.json()
+    }
+
+    /// Get an endpoint's tamper protection
+    ///
+    /// `GET /endpoint/v1/endpoints/{endpointId}/tamper-protection` (operation `getTamperProtection`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn get_tamper_protection(
+        &self,
+        endpoint_id: &str,
+    ) -> rt::Result<rt::Response<TamperProtection>> {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getTamperProtection",
+                "/endpoint/v1/endpoints/{endpointId}/tamper-protection",
+            )
+            .path_param("endpointId", endpoint_id);
+        self.client.send(request).await?.json()
+    }
+
+    /// Turn an endpoint's tamper protection on or off, or renew its password
+    ///
+    /// `POST /endpoint/v1/endpoints/{endpointId}/tamper-protection` (operation `updateTamperProtection`)
+    ///
+    /// Documented errors: 400, 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn update_tamper_protection(
+        &self,
+        endpoint_id: &str,
+        body: &TamperProtectionUpdate,
+    ) -> rt::Result<rt::Response<TamperProtection>> {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "updateTamperProtection",
+                "/endpoint/v1/endpoints/{endpointId}/tamper-protection",
+            )
+            .path_param("endpointId", endpoint_id)
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
+    /// Get the tenant-wide tamper protection setting
+    ///
+    /// The response shape is inferred (`{enabled}`).
+    ///
+    /// `GET /endpoint/v1/settings/tamper-protection` (operation `getTamperProtectionSettings`)
+    ///
+    /// Documented errors: 401, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn get_tamper_protection_settings(
+        &self,
+    ) -> rt::Result<rt::Response<TamperProtectionSettings>> {
+        let request = rt::Request::new(
+            rt::Method::GET,
+            "getTamperProtectionSettings",
+            "/endpoint/v1/settings/tamper-protection",
+        );
+        self.client.send(request).await?.json()
+    }
+
+    /// Start a scan on an endpoint
+    ///
+    /// `POST /endpoint/v1/endpoints/{endpointId}/scans` (operation `startScan`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn start_scan(
+        &self,
+        endpoint_id: &str,
+        body: &ScanRequest,
+    ) -> rt::Result<rt::Response<Scan>> {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "startScan",
+                "/endpoint/v1/endpoints/{endpointId}/scans",
+            )
+            .path_param("endpointId", endpoint_id)
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
+    /// Isolate endpoints, or end their isolation, in bulk
+    ///
+    /// `POST /endpoint/v1/endpoints/isolation` (operation `isolateEndpoints`)
+    ///
+    /// Documented errors: 400, 401, 409, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn isolate_endpoints(
+        &self,
+        body: &BulkIsolationRequest,
+    ) -> rt::Result<rt::Response<BulkIsolationResponse>> {
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "isolateEndpoints",
+                "/endpoint/v1/endpoints/isolation",
+            )
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
+    /// Get an endpoint's isolation
+    ///
+    /// `GET /endpoint/v1/endpoints/{endpointId}/isolation` (operation `getIsolation`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn get_isolation(
+        &self,
+        endpoint_id: &str,
+    ) -> rt::Result<rt::Response<Isolation>> {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getIsolation",
+                "/endpoint/v1/endpoints/{endpointId}/isolation",
+            )
+            .path_param("endpointId", endpoint_id);
+        self.client.send(request).await?.json()
+    }
+
+    /// Isolate an endpoint, or end its isolation
+    ///
+    /// `PATCH /endpoint/v1/endpoints/{endpointId}/isolation` (operation `setIsolation`)
+    ///
+    /// Documented errors: 400, 401, 404, 409, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
+    pub async fn set_isolation(
+        &self,
+        endpoint_id: &str,
+        body: &IsolationRequest,
+    ) -> rt::Result<rt::Response<Isolation>> {
+        let request = rt::Request::new(
+                rt::Method::PATCH,
+                "setIsolation",
+                "/endpoint/v1/endpoints/{endpointId}/isolation",
+            )
+            .path_param("endpointId", endpoint_id)
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
     /// Download installers
     ///
     /// Get all the endpoint installer links for a tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Downloads / Download installers` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Downloads / Download installers` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/downloads` (operation `downloadInstallers`)
     ///
@@ -31,8 +313,16 @@ impl crate::Client {
                 "downloadInstallers",
                 "/endpoint/v1/downloads",
             )
-            .query("requestedProducts", &params.requested_products)
-            .query("platforms", &params.platforms);
+            .query_array(
+                "requestedProducts",
+                params.requested_products.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query_array(
+                "platforms",
+                params.platforms.as_deref(),
+                rt::ArrayStyle::Comma,
+            );
         self.client.send(request).await?.json()
     }
 
@@ -40,7 +330,7 @@ impl crate::Client {
     ///
     /// Delete a list of endpoints.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoints / Delete endpoints` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoints / Delete endpoints` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/endpoints/delete` (operation `deleteEndpoints`)
     ///
@@ -64,7 +354,7 @@ impl crate::Client {
     ///
     /// Get Adaptive Attack Protection settings for an endpoint.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Adaptive Attack Protection / Get AAP settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Adaptive Attack Protection / Get AAP settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/endpoints/{endpointId}/adaptive-attack-protection` (operation `getAapSettings`)
     ///
@@ -88,7 +378,7 @@ impl crate::Client {
     ///
     /// Update Adaptive Attack Protection settings for an endpoint.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Adaptive Attack Protection / Update AAP settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Adaptive Attack Protection / Update AAP settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/adaptive-attack-protection` (operation `updateAapSettings`)
     ///
@@ -114,7 +404,7 @@ impl crate::Client {
     ///
     /// Sends a request to the endpoint to check for Sophos management agent software updates.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Update Checks / Check for updates` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Update Checks / Check for updates` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/update-checks` (operation `checkForUpdates`)
     ///
@@ -124,7 +414,7 @@ impl crate::Client {
     pub async fn check_for_updates(
         &self,
         endpoint_id: &str,
-        body: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        body: &rt::serde_json::Value,
     ) -> rt::Result<rt::Response<Scan>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -140,7 +430,7 @@ impl crate::Client {
     ///
     /// Sends a request to the endpoint to collect forensic log.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Forensic Logs / Collect forensic log` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Forensic Logs / Collect forensic log` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/forensic-logs` (operation `collectForensicLog`)
     ///
@@ -151,7 +441,7 @@ impl crate::Client {
         &self,
         endpoint_id: &str,
         body: &CollectForensicLogBody,
-    ) -> rt::Result<rt::Response<CollectForensicLog>> {
+    ) -> rt::Result<rt::Response<EndpointCollectionRequest>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "collectForensicLog",
@@ -166,21 +456,21 @@ impl crate::Client {
     ///
     /// Gets the status of the forensic log collection.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Forensic Logs / Get status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Forensic Logs / Get status` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/endpoints/{endpointId}/forensic-logs/{forensicLogRequestId}` (operation `getStatus`)
+    /// `GET /endpoint/v1/endpoints/{endpointId}/forensic-logs/{forensicLogRequestId}` (operation `getForensicLogStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_status(
+    pub async fn get_forensic_log_status(
         &self,
         endpoint_id: &str,
         forensic_log_request_id: &str,
-    ) -> rt::Result<rt::Response<GetStatusResponse>> {
+    ) -> rt::Result<rt::Response<GetForensicLogStatusResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getStatus",
+                "getForensicLogStatus",
                 "/endpoint/v1/endpoints/{endpointId}/forensic-logs/{forensicLogRequestId}",
             )
             .path_param("endpointId", endpoint_id)
@@ -192,7 +482,7 @@ impl crate::Client {
     ///
     /// Instructs the target device to generate a memory dump of the specified process or the kernel. The dump is then uploaded to a customer-specified Amazon S3 bucket.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Memory Dump / Generate memory dump` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Memory Dump / Generate memory dump` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/endpoints/{endpointId}/memory-dumps` (operation `generateMemoryDump`)
     ///
@@ -203,7 +493,7 @@ impl crate::Client {
         &self,
         endpoint_id: &str,
         body: &GenerateMemoryDumpBody,
-    ) -> rt::Result<rt::Response<CollectForensicLog>> {
+    ) -> rt::Result<rt::Response<EndpointCollectionRequest>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "generateMemoryDump",
@@ -218,21 +508,21 @@ impl crate::Client {
     ///
     /// Gets the status of the memory dump collection.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Memory Dump / Get status` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Memory Dump / Get status` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/endpoints/{endpointId}/memory-dumps/{memoryDumpRequestId}` (operation `endpointGetStatus`)
+    /// `GET /endpoint/v1/endpoints/{endpointId}/memory-dumps/{memoryDumpRequestId}` (operation `getMemoryDumpStatus`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_get_status(
+    pub async fn get_memory_dump_status(
         &self,
         endpoint_id: &str,
         memory_dump_request_id: &str,
-    ) -> rt::Result<rt::Response<EndpointGetStatusResponse>> {
+    ) -> rt::Result<rt::Response<GetMemoryDumpStatusResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "endpointGetStatus",
+                "getMemoryDumpStatus",
                 "/endpoint/v1/endpoints/{endpointId}/memory-dumps/{memoryDumpRequestId}",
             )
             .path_param("endpointId", endpoint_id)
@@ -244,7 +534,7 @@ impl crate::Client {
     ///
     /// Get all allowed items.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Get allowed items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Get allowed items` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/allowed-items` (operation `getAllowedItems`)
     ///
@@ -254,7 +544,7 @@ impl crate::Client {
     pub async fn get_allowed_items(
         &self,
         params: &GetAllowedItemsParams,
-    ) -> rt::Result<rt::Response<AllowedItems>> {
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItemsPage>> {
         self.client.send(Self::get_allowed_items_request(params)).await?.json()
     }
 
@@ -264,7 +554,7 @@ impl crate::Client {
     pub fn get_allowed_items_stream(
         &self,
         params: &GetAllowedItemsParams,
-    ) -> rt::Pager<AllowedItems> {
+    ) -> rt::Pager<AllowedOrBlockedItemsPage> {
         self.client
             .paginate(
                 Self::get_allowed_items_request(params),
@@ -287,20 +577,20 @@ impl crate::Client {
     ///
     /// Exempt an item from conviction.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Allow an item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Allow an item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/settings/allowed-items` (operation `allowAnItem`)
+    /// `POST /endpoint/v1/settings/allowed-items` (operation `allowItem`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn allow_an_item(
+    pub async fn allow_item(
         &self,
-        body: &AllowAnItemBody,
-    ) -> rt::Result<rt::Response<AllowAnItem>> {
+        body: &AllowItemBody,
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItem>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "allowAnItem",
+                "allowItem",
                 "/endpoint/v1/settings/allowed-items",
             )
             .json_body(body);
@@ -311,20 +601,20 @@ impl crate::Client {
     ///
     /// Get an allowed item by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Get an allowed item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Get an allowed item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `getAnAllowedItem`)
+    /// `GET /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `getAllowedItem`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_an_allowed_item(
+    pub async fn get_allowed_item(
         &self,
         allowed_item_id: &str,
-    ) -> rt::Result<rt::Response<AllowAnItem>> {
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItem>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getAnAllowedItem",
+                "getAllowedItem",
                 "/endpoint/v1/settings/allowed-items/{allowedItemId}",
             )
             .path_param("allowedItemId", allowed_item_id);
@@ -335,7 +625,7 @@ impl crate::Client {
     ///
     /// Deletes the specified allowed item.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Delete allowed item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Delete allowed item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `deleteAllowedItem`)
     ///
@@ -359,7 +649,7 @@ impl crate::Client {
     ///
     /// Update an allowed item.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Update allowed item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Allowed Items / Update allowed item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /endpoint/v1/settings/allowed-items/{allowedItemId}` (operation `updateAllowedItem`)
     ///
@@ -370,7 +660,7 @@ impl crate::Client {
         &self,
         allowed_item_id: &str,
         body: &UpdateAllowedItemBody,
-    ) -> rt::Result<rt::Response<AllowAnItem>> {
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItem>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "updateAllowedItem",
@@ -385,7 +675,7 @@ impl crate::Client {
     ///
     /// Get the list of all currently blocked IP addresses and IP address ranges.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Get blocked addresses` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Get blocked addresses` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/blocked-addresses` (operation `getBlockedAddresses`)
     ///
@@ -395,7 +685,7 @@ impl crate::Client {
     pub async fn get_blocked_addresses(
         &self,
         params: &GetBlockedAddressesParams,
-    ) -> rt::Result<rt::Response<Attachments>> {
+    ) -> rt::Result<rt::Response<UntypedItemsPage>> {
         self.client.send(Self::get_blocked_addresses_request(params)).await?.json()
     }
 
@@ -405,7 +695,7 @@ impl crate::Client {
     pub fn get_blocked_addresses_stream(
         &self,
         params: &GetBlockedAddressesParams,
-    ) -> rt::Pager<Attachments> {
+    ) -> rt::Pager<UntypedItemsPage> {
         self.client
             .paginate(
                 Self::get_blocked_addresses_request(params),
@@ -429,7 +719,7 @@ impl crate::Client {
     ///
     /// Allows the user to specify multiple IP addresses or IP address ranges that devices should refuse to communicate with. This feature is only available on Windows devices.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Block multiple items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Block multiple items` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/settings/blocked-addresses/bulk` (operation `blockMultipleItems`)
     ///
@@ -453,7 +743,7 @@ impl crate::Client {
     ///
     /// Remove multiple IP addresses or IP address ranges from being blocked.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Unblock items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Addresses / Unblock items` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/settings/blocked-addresses/bulk/delete` (operation `unblockItems`)
     ///
@@ -477,7 +767,7 @@ impl crate::Client {
     ///
     /// Get all blocked items.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Get blocked items` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Get blocked items` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/blocked-items` (operation `getBlockedItems`)
     ///
@@ -487,7 +777,7 @@ impl crate::Client {
     pub async fn get_blocked_items(
         &self,
         params: &GetBlockedItemsParams,
-    ) -> rt::Result<rt::Response<AllowedItems>> {
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItemsPage>> {
         self.client.send(Self::get_blocked_items_request(params)).await?.json()
     }
 
@@ -497,7 +787,7 @@ impl crate::Client {
     pub fn get_blocked_items_stream(
         &self,
         params: &GetBlockedItemsParams,
-    ) -> rt::Pager<AllowedItems> {
+    ) -> rt::Pager<AllowedOrBlockedItemsPage> {
         self.client
             .paginate(
                 Self::get_blocked_items_request(params),
@@ -520,20 +810,20 @@ impl crate::Client {
     ///
     /// Block an item from exoneration.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Block an item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Block an item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/settings/blocked-items` (operation `blockAnItem`)
+    /// `POST /endpoint/v1/settings/blocked-items` (operation `blockItem`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn block_an_item(
+    pub async fn block_item(
         &self,
-        body: &BlockAnItemBody,
-    ) -> rt::Result<rt::Response<AllowAnItem>> {
+        body: &BlockItemBody,
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItem>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "blockAnItem",
+                "blockItem",
                 "/endpoint/v1/settings/blocked-items",
             )
             .json_body(body);
@@ -544,20 +834,20 @@ impl crate::Client {
     ///
     /// Get a blocked item by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Get a blocked item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Get a blocked item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/blocked-items/{blockedItemId}` (operation `getABlockedItem`)
+    /// `GET /endpoint/v1/settings/blocked-items/{blockedItemId}` (operation `getBlockedItem`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_a_blocked_item(
+    pub async fn get_blocked_item(
         &self,
         blocked_item_id: &str,
-    ) -> rt::Result<rt::Response<AllowAnItem>> {
+    ) -> rt::Result<rt::Response<AllowedOrBlockedItem>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getABlockedItem",
+                "getBlockedItem",
                 "/endpoint/v1/settings/blocked-items/{blockedItemId}",
             )
             .path_param("blockedItemId", blocked_item_id);
@@ -568,7 +858,7 @@ impl crate::Client {
     ///
     /// Deletes the specified blocked item.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Delete blocked item` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Blocked Items / Delete blocked item` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /endpoint/v1/settings/blocked-items/{blockedItemId}` (operation `deleteBlockedItem`)
     ///
@@ -592,7 +882,7 @@ impl crate::Client {
     ///
     /// Get all local sites.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get local sites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get local sites` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/web-control/local-sites` (operation `getLocalSites`)
     ///
@@ -635,7 +925,7 @@ impl crate::Client {
     ///
     /// Adds a new local site.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Add local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Add local site` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/settings/web-control/local-sites` (operation `addLocalSite`)
     ///
@@ -644,7 +934,7 @@ impl crate::Client {
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn add_local_site(
         &self,
-        body: &LocalSite2,
+        body: &LocalSiteRequest,
     ) -> rt::Result<rt::Response<LocalSite>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -659,20 +949,20 @@ impl crate::Client {
     ///
     /// Get a local site by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get a local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get a local site` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `getALocalSite`)
+    /// `GET /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `getLocalSite`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_a_local_site(
+    pub async fn get_local_site(
         &self,
         local_site_id: &str,
     ) -> rt::Result<rt::Response<LocalSite>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getALocalSite",
+                "getLocalSite",
                 "/endpoint/v1/settings/web-control/local-sites/{localSiteId}",
             )
             .path_param("localSiteId", local_site_id);
@@ -683,7 +973,7 @@ impl crate::Client {
     ///
     /// Deletes the specified local site.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Delete local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Delete local site` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `deleteLocalSite`)
     ///
@@ -707,21 +997,21 @@ impl crate::Client {
     ///
     /// Update a local site definition.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update a local site` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update a local site` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `updateALocalSite`)
+    /// `PATCH /endpoint/v1/settings/web-control/local-sites/{localSiteId}` (operation `updateLocalSite`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_a_local_site(
+    pub async fn update_local_site(
         &self,
         local_site_id: &str,
-        body: &LocalSite2,
+        body: &LocalSiteRequest,
     ) -> rt::Result<rt::Response<LocalSite>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "updateALocalSite",
+                "updateLocalSite",
                 "/endpoint/v1/settings/web-control/local-sites/{localSiteId}",
             )
             .path_param("localSiteId", local_site_id)
@@ -733,7 +1023,7 @@ impl crate::Client {
     ///
     /// Get all Web Control categories.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get web categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get web categories` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/web-control/categories` (operation `getWebCategories`)
     ///
@@ -755,7 +1045,7 @@ impl crate::Client {
     ///
     /// Get settings for SSL/TLS decryption of HTTPS websites.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get TLS settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get TLS settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/web-control/tls-decryption` (operation `getTlsSettings`)
     ///
@@ -775,7 +1065,7 @@ impl crate::Client {
     ///
     /// Update settings for SSL/TLS decryption of HTTPS websites.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update TLS settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update TLS settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /endpoint/v1/settings/web-control/tls-decryption` (operation `updateTlsSettings`)
     ///
@@ -799,38 +1089,40 @@ impl crate::Client {
     ///
     /// List of websites excluded from SSL/TLS decryption.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get excluded sites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Get excluded sites` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `getExcludedSites`)
+    /// `GET /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `getTlsExcludedWebsites`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_excluded_sites(
+    pub async fn get_tls_excluded_websites(
         &self,
-        params: &GetExcludedSitesParams,
-    ) -> rt::Result<rt::Response<Attachments>> {
-        self.client.send(Self::get_excluded_sites_request(params)).await?.json()
+        params: &GetTlsExcludedWebsitesParams,
+    ) -> rt::Result<rt::Response<UntypedItemsPage>> {
+        self.client.send(Self::get_tls_excluded_websites_request(params)).await?.json()
     }
 
-    /// Every item of [`get_excluded_sites`](Self::get_excluded_sites), fetched page after page, as a stream.
+    /// Every item of [`get_tls_excluded_websites`](Self::get_tls_excluded_websites), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn get_excluded_sites_stream(
+    pub fn get_tls_excluded_websites_stream(
         &self,
-        params: &GetExcludedSitesParams,
-    ) -> rt::Pager<Attachments> {
+        params: &GetTlsExcludedWebsitesParams,
+    ) -> rt::Pager<UntypedItemsPage> {
         self.client
             .paginate(
-                Self::get_excluded_sites_request(params),
+                Self::get_tls_excluded_websites_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn get_excluded_sites_request(params: &GetExcludedSitesParams) -> rt::Request {
+    fn get_tls_excluded_websites_request(
+        params: &GetTlsExcludedWebsitesParams,
+    ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "getExcludedSites",
+                "getTlsExcludedWebsites",
                 "/endpoint/v1/settings/web-control/tls-decryption/excluded-websites",
             )
             .query("page", &params.page)
@@ -842,19 +1134,19 @@ impl crate::Client {
     ///
     /// Clears the list of websites excluded from SSL/TLS decryption.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Delete websites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Delete websites` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `deleteWebsites`)
+    /// `DELETE /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `deleteTlsExcludedWebsites`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn delete_websites(
+    pub async fn delete_tls_excluded_websites(
         &self,
-    ) -> rt::Result<rt::Response<DeleteWebsitesResponse>> {
+    ) -> rt::Result<rt::Response<DeleteTlsExcludedWebsitesResponse>> {
         let request = rt::Request::new(
             rt::Method::DELETE,
-            "deleteWebsites",
+            "deleteTlsExcludedWebsites",
             "/endpoint/v1/settings/web-control/tls-decryption/excluded-websites",
         );
         self.client.send(request).await?.json()
@@ -864,20 +1156,20 @@ impl crate::Client {
     ///
     /// Add and remove websites excluded from SSL/TLS decryption.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update websites` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Web Control / Update websites` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `updateWebsites`)
+    /// `PATCH /endpoint/v1/settings/web-control/tls-decryption/excluded-websites` (operation `updateTlsExcludedWebsites`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 422 (Status 422 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_websites(
+    pub async fn update_tls_excluded_websites(
         &self,
-        body: &UpdateWebsitesBody,
-    ) -> rt::Result<rt::Response<UpdateWebsitesResponse>> {
+        body: &UpdateTlsExcludedWebsitesBody,
+    ) -> rt::Result<rt::Response<UpdateTlsExcludedWebsitesResponse>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "updateWebsites",
+                "updateTlsExcludedWebsites",
                 "/endpoint/v1/settings/web-control/tls-decryption/excluded-websites",
             )
             .json_body(body);
@@ -888,38 +1180,40 @@ impl crate::Client {
     ///
     /// Get all scanning exclusions.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Get exclusions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Get exclusions` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exclusions/scanning` (operation `getExclusions`)
+    /// `GET /endpoint/v1/settings/exclusions/scanning` (operation `getScanningExclusions`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_exclusions(
+    pub async fn get_scanning_exclusions(
         &self,
-        params: &GetExclusionsParams,
-    ) -> rt::Result<rt::Response<GetExclusionsResponse>> {
-        self.client.send(Self::get_exclusions_request(params)).await?.json()
+        params: &GetScanningExclusionsParams,
+    ) -> rt::Result<rt::Response<GetScanningExclusionsResponse>> {
+        self.client.send(Self::get_scanning_exclusions_request(params)).await?.json()
     }
 
-    /// Every item of [`get_exclusions`](Self::get_exclusions), fetched page after page, as a stream.
+    /// Every item of [`get_scanning_exclusions`](Self::get_scanning_exclusions), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn get_exclusions_stream(
+    pub fn get_scanning_exclusions_stream(
         &self,
-        params: &GetExclusionsParams,
-    ) -> rt::Pager<GetExclusionsResponse> {
+        params: &GetScanningExclusionsParams,
+    ) -> rt::Pager<GetScanningExclusionsResponse> {
         self.client
             .paginate(
-                Self::get_exclusions_request(params),
+                Self::get_scanning_exclusions_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn get_exclusions_request(params: &GetExclusionsParams) -> rt::Request {
+    fn get_scanning_exclusions_request(
+        params: &GetScanningExclusionsParams,
+    ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "getExclusions",
+                "getScanningExclusions",
                 "/endpoint/v1/settings/exclusions/scanning",
             )
             .query("type", &params.r#type)
@@ -932,20 +1226,20 @@ impl crate::Client {
     ///
     /// Add a new scanning exclusion.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Add exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Add exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/settings/exclusions/scanning` (operation `addExclusion`)
+    /// `POST /endpoint/v1/settings/exclusions/scanning` (operation `addScanningExclusion`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn add_exclusion(
+    pub async fn add_scanning_exclusion(
         &self,
-        body: &AddExclusionBody,
-    ) -> rt::Result<rt::Response<Exclusion>> {
+        body: &AddScanningExclusionBody,
+    ) -> rt::Result<rt::Response<ScanningExclusion>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "addExclusion",
+                "addScanningExclusion",
                 "/endpoint/v1/settings/exclusions/scanning",
             )
             .json_body(body);
@@ -956,20 +1250,20 @@ impl crate::Client {
     ///
     /// Get a scanning exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Get an exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Get an exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `getAnExclusion`)
+    /// `GET /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `getScanningExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_an_exclusion(
+    pub async fn get_scanning_exclusion(
         &self,
         exclusion_id: &str,
-    ) -> rt::Result<rt::Response<Exclusion>> {
+    ) -> rt::Result<rt::Response<ScanningExclusion>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getAnExclusion",
+                "getScanningExclusion",
                 "/endpoint/v1/settings/exclusions/scanning/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id);
@@ -980,20 +1274,20 @@ impl crate::Client {
     ///
     /// Deletes a scanning exclusion.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Delete exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Delete exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `deleteExclusion`)
+    /// `DELETE /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `deleteScanningExclusion`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn delete_exclusion(
+    pub async fn delete_scanning_exclusion(
         &self,
         exclusion_id: &str,
-    ) -> rt::Result<rt::Response<DeleteExclusionResponse>> {
+    ) -> rt::Result<rt::Response<DeleteScanningExclusionResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "deleteExclusion",
+                "deleteScanningExclusion",
                 "/endpoint/v1/settings/exclusions/scanning/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id);
@@ -1004,21 +1298,21 @@ impl crate::Client {
     ///
     /// Update a scanning exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Update exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Scanning Exclusions / Update exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `updateExclusion`)
+    /// `PATCH /endpoint/v1/settings/exclusions/scanning/{exclusionId}` (operation `updateScanningExclusion`)
     ///
     /// Documented errors: 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_exclusion(
+    pub async fn update_scanning_exclusion(
         &self,
         exclusion_id: &str,
-        body: &UpdateExclusionBody,
-    ) -> rt::Result<rt::Response<Exclusion>> {
+        body: &UpdateScanningExclusionBody,
+    ) -> rt::Result<rt::Response<ScanningExclusion>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "updateExclusion",
+                "updateScanningExclusion",
                 "/endpoint/v1/settings/exclusions/scanning/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id)
@@ -1030,64 +1324,68 @@ impl crate::Client {
     ///
     /// Get detected exploits and the number of each detected exploit.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Detected exploits` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Detected exploits` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exploit-mitigation/detected-exploits` (operation `detectedExploits`)
+    /// `GET /endpoint/v1/settings/exploit-mitigation/detected-exploits` (operation `getDetectedExploits`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn detected_exploits(
+    pub async fn get_detected_exploits(
         &self,
-        params: &DetectedExploitsParams,
-    ) -> rt::Result<rt::Response<DetectedExploitsResponse>> {
-        self.client.send(Self::detected_exploits_request(params)).await?.json()
+        params: &GetDetectedExploitsParams,
+    ) -> rt::Result<rt::Response<GetDetectedExploitsResponse>> {
+        self.client.send(Self::get_detected_exploits_request(params)).await?.json()
     }
 
-    /// Every item of [`detected_exploits`](Self::detected_exploits), fetched page after page, as a stream.
+    /// Every item of [`get_detected_exploits`](Self::get_detected_exploits), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn detected_exploits_stream(
+    pub fn get_detected_exploits_stream(
         &self,
-        params: &DetectedExploitsParams,
-    ) -> rt::Pager<DetectedExploitsResponse> {
+        params: &GetDetectedExploitsParams,
+    ) -> rt::Pager<GetDetectedExploitsResponse> {
         self.client
             .paginate(
-                Self::detected_exploits_request(params),
+                Self::get_detected_exploits_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn detected_exploits_request(params: &DetectedExploitsParams) -> rt::Request {
+    fn get_detected_exploits_request(params: &GetDetectedExploitsParams) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "detectedExploits",
+                "getDetectedExploits",
                 "/endpoint/v1/settings/exploit-mitigation/detected-exploits",
             )
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
-            .query("thumbprintNotIn", &params.thumbprint_not_in)
+            .query_array(
+                "thumbprintNotIn",
+                params.thumbprint_not_in.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Detected exploit
     ///
     /// Get a detected exploit by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Detected exploit` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Detected exploit` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exploit-mitigation/detected-exploits/{detectedExploitId}` (operation `detectedExploit`)
+    /// `GET /endpoint/v1/settings/exploit-mitigation/detected-exploits/{detectedExploitId}` (operation `getDetectedExploit`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn detected_exploit(
+    pub async fn get_detected_exploit(
         &self,
         detected_exploit_id: &str,
-    ) -> rt::Result<rt::Response<DetectedExploitResponse>> {
+    ) -> rt::Result<rt::Response<GetDetectedExploitResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "detectedExploit",
+                "getDetectedExploit",
                 "/endpoint/v1/settings/exploit-mitigation/detected-exploits/{detectedExploitId}",
             )
             .path_param("detectedExploitId", detected_exploit_id);
@@ -1098,19 +1396,19 @@ impl crate::Client {
     ///
     /// Get Exploit Mitigation categories.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get categories` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exploit-mitigation/categories` (operation `getCategories`)
+    /// `GET /endpoint/v1/settings/exploit-mitigation/categories` (operation `getExploitMitigationCategories`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_categories(
+    pub async fn get_exploit_mitigation_categories(
         &self,
-    ) -> rt::Result<rt::Response<GetCategoriesResponse>> {
+    ) -> rt::Result<rt::Response<GetExploitMitigationCategoriesResponse>> {
         let request = rt::Request::new(
             rt::Method::GET,
-            "getCategories",
+            "getExploitMitigationCategories",
             "/endpoint/v1/settings/exploit-mitigation/categories",
         );
         self.client.send(request).await?.json()
@@ -1120,38 +1418,43 @@ impl crate::Client {
     ///
     /// Get Exploit Mitigation settings for all protected applications.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get applications` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get applications` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exploit-mitigation/applications` (operation `getApplications`)
+    /// `GET /endpoint/v1/settings/exploit-mitigation/applications` (operation `getExploitMitigationApplications`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_applications(
+    pub async fn get_exploit_mitigation_applications(
         &self,
-        params: &GetApplicationsParams,
-    ) -> rt::Result<rt::Response<GetApplicationsResponse>> {
-        self.client.send(Self::get_applications_request(params)).await?.json()
+        params: &GetExploitMitigationApplicationsParams,
+    ) -> rt::Result<rt::Response<GetExploitMitigationApplicationsResponse>> {
+        self.client
+            .send(Self::get_exploit_mitigation_applications_request(params))
+            .await?
+            .json()
     }
 
-    /// Every item of [`get_applications`](Self::get_applications), fetched page after page, as a stream.
+    /// Every item of [`get_exploit_mitigation_applications`](Self::get_exploit_mitigation_applications), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn get_applications_stream(
+    pub fn get_exploit_mitigation_applications_stream(
         &self,
-        params: &GetApplicationsParams,
-    ) -> rt::Pager<GetApplicationsResponse> {
+        params: &GetExploitMitigationApplicationsParams,
+    ) -> rt::Pager<GetExploitMitigationApplicationsResponse> {
         self.client
             .paginate(
-                Self::get_applications_request(params),
+                Self::get_exploit_mitigation_applications_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn get_applications_request(params: &GetApplicationsParams) -> rt::Request {
+    fn get_exploit_mitigation_applications_request(
+        params: &GetExploitMitigationApplicationsParams,
+    ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "getApplications",
+                "getExploitMitigationApplications",
                 "/endpoint/v1/settings/exploit-mitigation/applications",
             )
             .query("page", &params.page)
@@ -1165,20 +1468,20 @@ impl crate::Client {
     ///
     /// Exclude a set of file paths from Exploit Mitigation.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Add application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Add application` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/settings/exploit-mitigation/applications` (operation `addApplication`)
+    /// `POST /endpoint/v1/settings/exploit-mitigation/applications` (operation `addExploitMitigationApplication`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn add_application(
+    pub async fn add_exploit_mitigation_application(
         &self,
-        body: &AddApplicationBody,
+        body: &AddExploitMitigationApplicationBody,
     ) -> rt::Result<rt::Response<Application>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "addApplication",
+                "addExploitMitigationApplication",
                 "/endpoint/v1/settings/exploit-mitigation/applications",
             )
             .json_body(body);
@@ -1189,20 +1492,20 @@ impl crate::Client {
     ///
     /// Get Exploit Mitigation settings for an application.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Get application` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `getApplication`)
+    /// `GET /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `getExploitMitigationApplication`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_application(
+    pub async fn get_exploit_mitigation_application(
         &self,
         exploit_mitigation_application_id: &str,
     ) -> rt::Result<rt::Response<Application>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getApplication",
+                "getExploitMitigationApplication",
                 "/endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}",
             )
             .path_param(
@@ -1216,20 +1519,20 @@ impl crate::Client {
     ///
     /// Deletes a custom (user-defined) Exploit Mitigation application by ID. Note you can only delete custom applications. A request to delete a system-detected application fails with a 409 Conflict message.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Delete application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Delete application` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `deleteApplication`)
+    /// `DELETE /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `deleteExploitMitigationApplication`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn delete_application(
+    pub async fn delete_exploit_mitigation_application(
         &self,
         exploit_mitigation_application_id: &str,
-    ) -> rt::Result<rt::Response<DeleteApplicationResponse>> {
+    ) -> rt::Result<rt::Response<DeleteExploitMitigationApplicationResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "deleteApplication",
+                "deleteExploitMitigationApplication",
                 "/endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}",
             )
             .path_param(
@@ -1243,21 +1546,21 @@ impl crate::Client {
     ///
     /// Update Exploit Mitigation settings for an application.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Update application` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Exploit Mitigation / Update application` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `updateApplication`)
+    /// `PATCH /endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}` (operation `updateExploitMitigationApplication`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_application(
+    pub async fn update_exploit_mitigation_application(
         &self,
         exploit_mitigation_application_id: &str,
-        body: &UpdateApplicationBody,
+        body: &UpdateExploitMitigationApplicationBody,
     ) -> rt::Result<rt::Response<Application>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "updateApplication",
+                "updateExploitMitigationApplication",
                 "/endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}",
             )
             .path_param(
@@ -1272,38 +1575,43 @@ impl crate::Client {
     ///
     /// Get all Intrusion Prevention exclusions.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exclusions/intrusion-prevention` (operation `intrusionPrevention`)
+    /// `GET /endpoint/v1/settings/exclusions/intrusion-prevention` (operation `getIntrusionPreventionExclusions`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn intrusion_prevention(
+    pub async fn get_intrusion_prevention_exclusions(
         &self,
-        params: &IntrusionPreventionParams,
-    ) -> rt::Result<rt::Response<IntrusionPrevention2>> {
-        self.client.send(Self::intrusion_prevention_request(params)).await?.json()
+        params: &GetIntrusionPreventionExclusionsParams,
+    ) -> rt::Result<rt::Response<NetworkExclusionsPage>> {
+        self.client
+            .send(Self::get_intrusion_prevention_exclusions_request(params))
+            .await?
+            .json()
     }
 
-    /// Every item of [`intrusion_prevention`](Self::intrusion_prevention), fetched page after page, as a stream.
+    /// Every item of [`get_intrusion_prevention_exclusions`](Self::get_intrusion_prevention_exclusions), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn intrusion_prevention_stream(
+    pub fn get_intrusion_prevention_exclusions_stream(
         &self,
-        params: &IntrusionPreventionParams,
-    ) -> rt::Pager<IntrusionPrevention2> {
+        params: &GetIntrusionPreventionExclusionsParams,
+    ) -> rt::Pager<NetworkExclusionsPage> {
         self.client
             .paginate(
-                Self::intrusion_prevention_request(params),
+                Self::get_intrusion_prevention_exclusions_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn intrusion_prevention_request(params: &IntrusionPreventionParams) -> rt::Request {
+    fn get_intrusion_prevention_exclusions_request(
+        params: &GetIntrusionPreventionExclusionsParams,
+    ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "intrusionPrevention",
+                "getIntrusionPreventionExclusions",
                 "/endpoint/v1/settings/exclusions/intrusion-prevention",
             )
             .query("page", &params.page)
@@ -1315,20 +1623,20 @@ impl crate::Client {
     ///
     /// Add a new Intrusion Prevention exclusion.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/settings/exclusions/intrusion-prevention` (operation `endpointIntrusionPrevention`)
+    /// `POST /endpoint/v1/settings/exclusions/intrusion-prevention` (operation `addIntrusionPreventionExclusion`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_intrusion_prevention(
+    pub async fn add_intrusion_prevention_exclusion(
         &self,
-        body: &IntrusionPrevention3,
-    ) -> rt::Result<rt::Response<IntrusionPrevention>> {
+        body: &NetworkExclusionRequest,
+    ) -> rt::Result<rt::Response<NetworkExclusion>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "endpointIntrusionPrevention",
+                "addIntrusionPreventionExclusion",
                 "/endpoint/v1/settings/exclusions/intrusion-prevention",
             )
             .json_body(body);
@@ -1339,20 +1647,20 @@ impl crate::Client {
     ///
     /// Get an Intrusion Prevention exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `endpointIntrusionPrevention2`)
+    /// `GET /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `getIntrusionPreventionExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_intrusion_prevention2(
+    pub async fn get_intrusion_prevention_exclusion(
         &self,
         exclusion_id: &str,
-    ) -> rt::Result<rt::Response<IntrusionPrevention>> {
+    ) -> rt::Result<rt::Response<NetworkExclusion>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "endpointIntrusionPrevention2",
+                "getIntrusionPreventionExclusion",
                 "/endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id);
@@ -1363,20 +1671,20 @@ impl crate::Client {
     ///
     /// Delete an Intrusion Prevention exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `endpointIntrusionPrevention4`)
+    /// `DELETE /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `deleteIntrusionPreventionExclusion`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_intrusion_prevention4(
+    pub async fn delete_intrusion_prevention_exclusion(
         &self,
         exclusion_id: &str,
-    ) -> rt::Result<rt::Response<EndpointIntrusionPrevention4Response>> {
+    ) -> rt::Result<rt::Response<DeleteIntrusionPreventionExclusionResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "endpointIntrusionPrevention4",
+                "deleteIntrusionPreventionExclusion",
                 "/endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id);
@@ -1387,21 +1695,21 @@ impl crate::Client {
     ///
     /// Update an Intrusion Prevention exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Intrusion Prevention / Intrusion Prevention` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `endpointIntrusionPrevention3`)
+    /// `PATCH /endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}` (operation `updateIntrusionPreventionExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_intrusion_prevention3(
+    pub async fn update_intrusion_prevention_exclusion(
         &self,
         exclusion_id: &str,
-        body: &IntrusionPrevention3,
-    ) -> rt::Result<rt::Response<IntrusionPrevention>> {
+        body: &NetworkExclusionRequest,
+    ) -> rt::Result<rt::Response<NetworkExclusion>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "endpointIntrusionPrevention3",
+                "updateIntrusionPreventionExclusion",
                 "/endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id)
@@ -1413,40 +1721,40 @@ impl crate::Client {
     ///
     /// Get all isolation exclusions.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Get exclusions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Get exclusions` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exclusions/isolation` (operation `endpointGetExclusions`)
+    /// `GET /endpoint/v1/settings/exclusions/isolation` (operation `getIsolationExclusions`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_get_exclusions(
+    pub async fn get_isolation_exclusions(
         &self,
-        params: &EndpointGetExclusionsParams,
-    ) -> rt::Result<rt::Response<IntrusionPrevention2>> {
-        self.client.send(Self::endpoint_get_exclusions_request(params)).await?.json()
+        params: &GetIsolationExclusionsParams,
+    ) -> rt::Result<rt::Response<NetworkExclusionsPage>> {
+        self.client.send(Self::get_isolation_exclusions_request(params)).await?.json()
     }
 
-    /// Every item of [`endpoint_get_exclusions`](Self::endpoint_get_exclusions), fetched page after page, as a stream.
+    /// Every item of [`get_isolation_exclusions`](Self::get_isolation_exclusions), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn endpoint_get_exclusions_stream(
+    pub fn get_isolation_exclusions_stream(
         &self,
-        params: &EndpointGetExclusionsParams,
-    ) -> rt::Pager<IntrusionPrevention2> {
+        params: &GetIsolationExclusionsParams,
+    ) -> rt::Pager<NetworkExclusionsPage> {
         self.client
             .paginate(
-                Self::endpoint_get_exclusions_request(params),
+                Self::get_isolation_exclusions_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn endpoint_get_exclusions_request(
-        params: &EndpointGetExclusionsParams,
+    fn get_isolation_exclusions_request(
+        params: &GetIsolationExclusionsParams,
     ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "endpointGetExclusions",
+                "getIsolationExclusions",
                 "/endpoint/v1/settings/exclusions/isolation",
             )
             .query("page", &params.page)
@@ -1458,20 +1766,20 @@ impl crate::Client {
     ///
     /// Adds a new Isolation exclusion.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Isolation Exclusions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Isolation Exclusions` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/settings/exclusions/isolation` (operation `isolationExclusions`)
+    /// `POST /endpoint/v1/settings/exclusions/isolation` (operation `addIsolationExclusion`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn isolation_exclusions(
+    pub async fn add_isolation_exclusion(
         &self,
-        body: &IntrusionPrevention3,
-    ) -> rt::Result<rt::Response<IntrusionPrevention>> {
+        body: &NetworkExclusionRequest,
+    ) -> rt::Result<rt::Response<NetworkExclusion>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "isolationExclusions",
+                "addIsolationExclusion",
                 "/endpoint/v1/settings/exclusions/isolation",
             )
             .json_body(body);
@@ -1482,20 +1790,20 @@ impl crate::Client {
     ///
     /// Get a single Isolation exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Isolation Exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Isolation Exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `isolationExclusion`)
+    /// `GET /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `getIsolationExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn isolation_exclusion(
+    pub async fn get_isolation_exclusion(
         &self,
         exclusion_id: &str,
-    ) -> rt::Result<rt::Response<IntrusionPrevention>> {
+    ) -> rt::Result<rt::Response<NetworkExclusion>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "isolationExclusion",
+                "getIsolationExclusion",
                 "/endpoint/v1/settings/exclusions/isolation/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id);
@@ -1506,20 +1814,20 @@ impl crate::Client {
     ///
     /// Deletes an Isolation exclusion.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Delete exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Delete exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `endpointDeleteExclusion`)
+    /// `DELETE /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `deleteIsolationExclusion`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_delete_exclusion(
+    pub async fn delete_isolation_exclusion(
         &self,
         exclusion_id: &str,
-    ) -> rt::Result<rt::Response<EndpointDeleteExclusionResponse>> {
+    ) -> rt::Result<rt::Response<DeleteIsolationExclusionResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "endpointDeleteExclusion",
+                "deleteIsolationExclusion",
                 "/endpoint/v1/settings/exclusions/isolation/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id);
@@ -1530,21 +1838,21 @@ impl crate::Client {
     ///
     /// Updates an Isolation exclusion by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Update exclusion` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Isolation Exclusions / Update exclusion` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `endpointUpdateExclusion`)
+    /// `PATCH /endpoint/v1/settings/exclusions/isolation/{exclusionId}` (operation `updateIsolationExclusion`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_update_exclusion(
+    pub async fn update_isolation_exclusion(
         &self,
         exclusion_id: &str,
-        body: &IntrusionPrevention3,
-    ) -> rt::Result<rt::Response<IntrusionPrevention>> {
+        body: &NetworkExclusionRequest,
+    ) -> rt::Result<rt::Response<NetworkExclusion>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "endpointUpdateExclusion",
+                "updateIsolationExclusion",
                 "/endpoint/v1/settings/exclusions/isolation/{exclusionId}",
             )
             .path_param("exclusionId", exclusion_id)
@@ -1556,7 +1864,7 @@ impl crate::Client {
     ///
     /// Get all peripherals.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Peripheral Control / Get peripherals` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Peripheral Control / Get peripherals` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/settings/peripheral-control/peripherals` (operation `getPeripherals`)
     ///
@@ -1595,27 +1903,27 @@ impl crate::Client {
             .query("pageTotal", &params.page_total)
             .query("lastSeenAfter", &params.last_seen_after)
             .query("lastSeenBefore", &params.last_seen_before)
-            .query("type", &params.r#type)
+            .query_array("type", params.r#type.as_deref(), rt::ArrayStyle::Comma)
     }
 
     /// Get a peripheral
     ///
     /// Get a peripheral by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Peripheral Control / Get a peripheral` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Peripheral Control / Get a peripheral` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/peripheral-control/peripherals/{peripheralId}` (operation `getAPeripheral`)
+    /// `GET /endpoint/v1/settings/peripheral-control/peripherals/{peripheralId}` (operation `getPeripheral`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_a_peripheral(
+    pub async fn get_peripheral(
         &self,
         peripheral_id: &str,
     ) -> rt::Result<rt::Response<Peripheral>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getAPeripheral",
+                "getPeripheral",
                 "/endpoint/v1/settings/peripheral-control/peripherals/{peripheralId}",
             )
             .path_param("peripheralId", peripheral_id);
@@ -1626,20 +1934,20 @@ impl crate::Client {
     ///
     /// Get all event journal settings.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Event Journal / Get current settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Event Journal / Get current settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/settings/event-journal/{endpointType}` (operation `getCurrentSettings`)
+    /// `GET /endpoint/v1/settings/event-journal/{endpointType}` (operation `getEventJournalSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_current_settings(
+    pub async fn get_event_journal_settings(
         &self,
         endpoint_type: &str,
-    ) -> rt::Result<rt::Response<CurrentSettings>> {
+    ) -> rt::Result<rt::Response<EventJournalSettings>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getCurrentSettings",
+                "getEventJournalSettings",
                 "/endpoint/v1/settings/event-journal/{endpointType}",
             )
             .path_param("endpointType", endpoint_type);
@@ -1650,21 +1958,21 @@ impl crate::Client {
     ///
     /// Update settings for event journal size and disk space limits. If you specify both a maximum disk space and a maximum journal size, the lower of these limits is used.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Event Journal / Update settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Event Journal / Update settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/settings/event-journal/{endpointType}` (operation `updateSettings`)
+    /// `PATCH /endpoint/v1/settings/event-journal/{endpointType}` (operation `updateEventJournalSettings`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_settings(
+    pub async fn update_event_journal_settings(
         &self,
         endpoint_type: &str,
-        body: &UpdateSettingsBody,
-    ) -> rt::Result<rt::Response<CurrentSettings>> {
+        body: &UpdateEventJournalSettingsBody,
+    ) -> rt::Result<rt::Response<EventJournalSettings>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "updateSettings",
+                "updateEventJournalSettings",
                 "/endpoint/v1/settings/event-journal/{endpointType}",
             )
             .path_param("endpointType", endpoint_type)
@@ -1676,36 +1984,36 @@ impl crate::Client {
     ///
     /// Gets all migration jobs for the tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Gets all migrations` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Gets all migrations` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/migrations` (operation `getsAllMigrations`)
+    /// `GET /endpoint/v1/migrations` (operation `getMigrations`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn gets_all_migrations(
+    pub async fn get_migrations(
         &self,
-        params: &GetsAllMigrationsParams,
-    ) -> rt::Result<rt::Response<GetsAllMigrationsResponse>> {
-        self.client.send(Self::gets_all_migrations_request(params)).await?.json()
+        params: &GetMigrationsParams,
+    ) -> rt::Result<rt::Response<GetMigrationsResponse>> {
+        self.client.send(Self::get_migrations_request(params)).await?.json()
     }
 
-    /// Every item of [`gets_all_migrations`](Self::gets_all_migrations), fetched page after page, as a stream.
+    /// Every item of [`get_migrations`](Self::get_migrations), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn gets_all_migrations_stream(
+    pub fn get_migrations_stream(
         &self,
-        params: &GetsAllMigrationsParams,
-    ) -> rt::Pager<GetsAllMigrationsResponse> {
+        params: &GetMigrationsParams,
+    ) -> rt::Pager<GetMigrationsResponse> {
         self.client
             .paginate(
-                Self::gets_all_migrations_request(params),
+                Self::get_migrations_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn gets_all_migrations_request(params: &GetsAllMigrationsParams) -> rt::Request {
-        rt::Request::new(rt::Method::GET, "getsAllMigrations", "/endpoint/v1/migrations")
+    fn get_migrations_request(params: &GetMigrationsParams) -> rt::Request {
+        rt::Request::new(rt::Method::GET, "getMigrations", "/endpoint/v1/migrations")
             .query("mode", &params.mode)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
@@ -1716,20 +2024,20 @@ impl crate::Client {
     ///
     /// Start a migration job in the receiving tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Start migration job` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Start migration job` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/migrations` (operation `startMigrationJob`)
+    /// `POST /endpoint/v1/migrations` (operation `startReceivingMigrationJob`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn start_migration_job(
+    pub async fn start_receiving_migration_job(
         &self,
-        body: &StartMigrationJobBody,
-    ) -> rt::Result<rt::Response<GetsAllMigration>> {
+        body: &StartReceivingMigrationJobBody,
+    ) -> rt::Result<rt::Response<MigrationJob>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "startMigrationJob",
+                "startReceivingMigrationJob",
                 "/endpoint/v1/migrations",
             )
             .json_body(body);
@@ -1740,20 +2048,20 @@ impl crate::Client {
     ///
     /// Get a single migration job.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Gets a migration job` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Gets a migration job` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/migrations/{migrationJobId}` (operation `getsAMigrationJob`)
+    /// `GET /endpoint/v1/migrations/{migrationJobId}` (operation `getMigrationJob`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn gets_a_migration_job(
+    pub async fn get_migration_job(
         &self,
         migration_job_id: &str,
-    ) -> rt::Result<rt::Response<GetsAllMigration>> {
+    ) -> rt::Result<rt::Response<MigrationJob>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getsAMigrationJob",
+                "getMigrationJob",
                 "/endpoint/v1/migrations/{migrationJobId}",
             )
             .path_param("migrationJobId", migration_job_id);
@@ -1764,21 +2072,21 @@ impl crate::Client {
     ///
     /// Start a migration job in the sending tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Start migration job` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Start migration job` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PUT /endpoint/v1/migrations/{migrationJobId}` (operation `endpointStartMigrationJob`)
+    /// `PUT /endpoint/v1/migrations/{migrationJobId}` (operation `startSendingMigrationJob`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_start_migration_job(
+    pub async fn start_sending_migration_job(
         &self,
         migration_job_id: &str,
-        body: &EndpointStartMigrationJobBody,
-    ) -> rt::Result<rt::Response<GetsAllMigration>> {
+        body: &StartSendingMigrationJobBody,
+    ) -> rt::Result<rt::Response<MigrationJob>> {
         let request = rt::Request::new(
                 rt::Method::PUT,
-                "endpointStartMigrationJob",
+                "startSendingMigrationJob",
                 "/endpoint/v1/migrations/{migrationJobId}",
             )
             .path_param("migrationJobId", migration_job_id)
@@ -1790,46 +2098,46 @@ impl crate::Client {
     ///
     /// Gets the status of endpoints that are being migrated.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Migration endpoints` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Migrations / Migration endpoints` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/migrations/{migrationJobId}/endpoints` (operation `migrationEndpoints`)
+    /// `GET /endpoint/v1/migrations/{migrationJobId}/endpoints` (operation `getMigrationEndpoints`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn migration_endpoints(
+    pub async fn get_migration_endpoints(
         &self,
         migration_job_id: &str,
-        params: &MigrationEndpointsParams,
-    ) -> rt::Result<rt::Response<MigrationEndpointsResponse>> {
+        params: &GetMigrationEndpointsParams,
+    ) -> rt::Result<rt::Response<GetMigrationEndpointsResponse>> {
         self.client
-            .send(Self::migration_endpoints_request(migration_job_id, params))
+            .send(Self::get_migration_endpoints_request(migration_job_id, params))
             .await?
             .json()
     }
 
-    /// Every item of [`migration_endpoints`](Self::migration_endpoints), fetched page after page, as a stream.
+    /// Every item of [`get_migration_endpoints`](Self::get_migration_endpoints), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn migration_endpoints_stream(
+    pub fn get_migration_endpoints_stream(
         &self,
         migration_job_id: &str,
-        params: &MigrationEndpointsParams,
-    ) -> rt::Pager<MigrationEndpointsResponse> {
+        params: &GetMigrationEndpointsParams,
+    ) -> rt::Pager<GetMigrationEndpointsResponse> {
         self.client
             .paginate(
-                Self::migration_endpoints_request(migration_job_id, params),
+                Self::get_migration_endpoints_request(migration_job_id, params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn migration_endpoints_request(
+    fn get_migration_endpoints_request(
         migration_job_id: &str,
-        params: &MigrationEndpointsParams,
+        params: &GetMigrationEndpointsParams,
     ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "migrationEndpoints",
+                "getMigrationEndpoints",
                 "/endpoint/v1/migrations/{migrationJobId}/endpoints",
             )
             .path_param("migrationJobId", migration_job_id)
@@ -1842,7 +2150,7 @@ impl crate::Client {
     ///
     /// Get policies of a tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get policies` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get policies` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/policies` (operation `getPolicies`)
     ///
@@ -1876,14 +2184,14 @@ impl crate::Client {
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
     }
 
     /// Create policy
     ///
     /// Create new policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Create policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Create policy` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/policies` (operation `createPolicy`)
     ///
@@ -1907,20 +2215,20 @@ impl crate::Client {
     ///
     /// Supported metadata.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get metadata` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get metadata` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/policies/settings` (operation `getMetadata`)
+    /// `GET /endpoint/v1/policies/settings` (operation `getPolicySettingsMetadata`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_metadata(
+    pub async fn get_policy_settings_metadata(
         &self,
-        params: &GetMetadataParams,
-    ) -> rt::Result<rt::Response<GetMetadataResponse>> {
+        params: &GetPolicySettingsMetadataParams,
+    ) -> rt::Result<rt::Response<GetPolicySettingsMetadataResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getMetadata",
+                "getPolicySettingsMetadata",
                 "/endpoint/v1/policies/settings",
             )
             .query("policyType", &params.policy_type);
@@ -1931,7 +2239,7 @@ impl crate::Client {
     ///
     /// Policy details.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get policy` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/policies/{policyId}` (operation `getPolicy`)
     ///
@@ -1952,7 +2260,7 @@ impl crate::Client {
     ///
     /// Delete policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Delete policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Delete policy` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /endpoint/v1/policies/{policyId}` (operation `deletePolicy`)
     ///
@@ -1976,7 +2284,7 @@ impl crate::Client {
     ///
     /// Update policy. Note you can only change the settings for a base policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update policy` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /endpoint/v1/policies/{policyId}` (operation `updatePolicy`)
     ///
@@ -2002,20 +2310,20 @@ impl crate::Client {
     ///
     /// Policy settings.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/policies/{policyId}/settings` (operation `getSettings`)
+    /// `GET /endpoint/v1/policies/{policyId}/settings` (operation `getPolicySettings`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_settings(
+    pub async fn get_policy_settings(
         &self,
         policy_id: &str,
-    ) -> rt::Result<rt::Response<Settings>> {
+    ) -> rt::Result<rt::Response<PolicySettings>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getSettings",
+                "getPolicySettings",
                 "/endpoint/v1/policies/{policyId}/settings",
             )
             .path_param("policyId", policy_id);
@@ -2026,21 +2334,21 @@ impl crate::Client {
     ///
     /// Update policy settings.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/policies/{policyId}/settings` (operation `endpointUpdateSettings`)
+    /// `PATCH /endpoint/v1/policies/{policyId}/settings` (operation `updatePolicySettings`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_update_settings(
+    pub async fn update_policy_settings(
         &self,
         policy_id: &str,
-        body: &Settings3,
-    ) -> rt::Result<rt::Response<Settings>> {
+        body: &PolicySettingsUpdate,
+    ) -> rt::Result<rt::Response<PolicySettings>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "endpointUpdateSettings",
+                "updatePolicySettings",
                 "/endpoint/v1/policies/{policyId}/settings",
             )
             .path_param("policyId", policy_id)
@@ -2052,20 +2360,20 @@ impl crate::Client {
     ///
     /// Reset policy settings.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/policies/{policyId}/settings/reset` (operation `resetSettings`)
+    /// `POST /endpoint/v1/policies/{policyId}/settings/reset` (operation `resetPolicySettings`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn reset_settings(
+    pub async fn reset_policy_settings(
         &self,
         policy_id: &str,
-    ) -> rt::Result<rt::Response<Settings>> {
+    ) -> rt::Result<rt::Response<PolicySettings>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "resetSettings",
+                "resetPolicySettings",
                 "/endpoint/v1/policies/{policyId}/settings/reset",
             )
             .path_param("policyId", policy_id);
@@ -2076,21 +2384,21 @@ impl crate::Client {
     ///
     /// Get the value of a setting key in a policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get setting` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/policies/{policyId}/settings/{settingKey}` (operation `getSetting`)
+    /// `GET /endpoint/v1/policies/{policyId}/settings/{settingKey}` (operation `getPolicySetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_setting(
+    pub async fn get_policy_setting(
         &self,
         policy_id: &str,
         setting_key: &str,
-    ) -> rt::Result<rt::Response<rt::serde_json::Map<String, rt::serde_json::Value>>> {
+    ) -> rt::Result<rt::Response<rt::serde_json::Value>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getSetting",
+                "getPolicySetting",
                 "/endpoint/v1/policies/{policyId}/settings/{settingKey}",
             )
             .path_param("policyId", policy_id)
@@ -2102,21 +2410,21 @@ impl crate::Client {
     ///
     /// Reset a setting to its default value.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset setting` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/policies/{policyId}/settings/{settingKey}/reset` (operation `resetSetting`)
+    /// `POST /endpoint/v1/policies/{policyId}/settings/{settingKey}/reset` (operation `resetPolicySetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn reset_setting(
+    pub async fn reset_policy_setting(
         &self,
         policy_id: &str,
         setting_key: &str,
-    ) -> rt::Result<rt::Response<rt::serde_json::Map<String, rt::serde_json::Value>>> {
+    ) -> rt::Result<rt::Response<rt::serde_json::Value>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "resetSetting",
+                "resetPolicySetting",
                 "/endpoint/v1/policies/{policyId}/settings/{settingKey}/reset",
             )
             .path_param("policyId", policy_id)
@@ -2128,7 +2436,7 @@ impl crate::Client {
     ///
     /// Clone policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Clone policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Clone policy` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/policies/{policyId}/clone` (operation `clonePolicy`)
     ///
@@ -2154,17 +2462,20 @@ impl crate::Client {
     ///
     /// Get base policy for a policy type.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get base` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get base` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/policies/{policyType}/base` (operation `getBase`)
+    /// `GET /endpoint/v1/policies/{policyType}/base` (operation `getBasePolicy`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_base(&self, policy_type: &str) -> rt::Result<rt::Response<Policy>> {
+    pub async fn get_base_policy(
+        &self,
+        policy_type: &str,
+    ) -> rt::Result<rt::Response<Policy>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getBase",
+                "getBasePolicy",
                 "/endpoint/v1/policies/{policyType}/base",
             )
             .path_param("policyType", policy_type);
@@ -2175,7 +2486,7 @@ impl crate::Client {
     ///
     /// Update base policy. Note that only settings can be changed.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update base policy` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update base policy` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /endpoint/v1/policies/{policyType}/base` (operation `updateBasePolicy`)
     ///
@@ -2201,20 +2512,20 @@ impl crate::Client {
     ///
     /// Get settings of the base policy for a policy type.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/policies/{policyType}/base/settings` (operation `endpointGetSettings`)
+    /// `GET /endpoint/v1/policies/{policyType}/base/settings` (operation `getBasePolicySettings`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_get_settings(
+    pub async fn get_base_policy_settings(
         &self,
         policy_type: &str,
-    ) -> rt::Result<rt::Response<Settings>> {
+    ) -> rt::Result<rt::Response<PolicySettings>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "endpointGetSettings",
+                "getBasePolicySettings",
                 "/endpoint/v1/policies/{policyType}/base/settings",
             )
             .path_param("policyType", policy_type);
@@ -2225,21 +2536,21 @@ impl crate::Client {
     ///
     /// Update settings in the base policy for a policy type.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/policies/{policyType}/base/settings` (operation `endpointUpdateSettings2`)
+    /// `PATCH /endpoint/v1/policies/{policyType}/base/settings` (operation `updateBasePolicySettings`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_update_settings2(
+    pub async fn update_base_policy_settings(
         &self,
         policy_type: &str,
-        body: &Settings3,
-    ) -> rt::Result<rt::Response<Settings>> {
+        body: &PolicySettingsUpdate,
+    ) -> rt::Result<rt::Response<PolicySettings>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "endpointUpdateSettings2",
+                "updateBasePolicySettings",
                 "/endpoint/v1/policies/{policyType}/base/settings",
             )
             .path_param("policyType", policy_type)
@@ -2251,20 +2562,20 @@ impl crate::Client {
     ///
     /// Reset the settings in a base policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/policies/{policyType}/base/settings/reset` (operation `endpointResetSettings`)
+    /// `POST /endpoint/v1/policies/{policyType}/base/settings/reset` (operation `resetBasePolicySettings`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_reset_settings(
+    pub async fn reset_base_policy_settings(
         &self,
         policy_type: &str,
-    ) -> rt::Result<rt::Response<Settings>> {
+    ) -> rt::Result<rt::Response<PolicySettings>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "endpointResetSettings",
+                "resetBasePolicySettings",
                 "/endpoint/v1/policies/{policyType}/base/settings/reset",
             )
             .path_param("policyType", policy_type);
@@ -2275,21 +2586,21 @@ impl crate::Client {
     ///
     /// Get the value of a setting in the base policy for a policy type.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Get setting` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/policies/{policyType}/base/settings/{settingKey}` (operation `endpointGetSetting`)
+    /// `GET /endpoint/v1/policies/{policyType}/base/settings/{settingKey}` (operation `getBasePolicySetting`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_get_setting(
+    pub async fn get_base_policy_setting(
         &self,
         policy_type: &str,
         setting_key: &str,
-    ) -> rt::Result<rt::Response<rt::serde_json::Map<String, rt::serde_json::Value>>> {
+    ) -> rt::Result<rt::Response<rt::serde_json::Value>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "endpointGetSetting",
+                "getBasePolicySetting",
                 "/endpoint/v1/policies/{policyType}/base/settings/{settingKey}",
             )
             .path_param("policyType", policy_type)
@@ -2301,22 +2612,22 @@ impl crate::Client {
     ///
     /// Update a setting in the base policy.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Update setting` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/policies/{policyType}/base/settings/{settingKey}` (operation `updateSetting`)
+    /// `PATCH /endpoint/v1/policies/{policyType}/base/settings/{settingKey}` (operation `updateBasePolicySetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_setting(
+    pub async fn update_base_policy_setting(
         &self,
         policy_type: &str,
         setting_key: &str,
-        body: &Settings3,
-    ) -> rt::Result<rt::Response<rt::serde_json::Map<String, rt::serde_json::Value>>> {
+        body: &PolicySettingsUpdate,
+    ) -> rt::Result<rt::Response<rt::serde_json::Value>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "updateSetting",
+                "updateBasePolicySetting",
                 "/endpoint/v1/policies/{policyType}/base/settings/{settingKey}",
             )
             .path_param("policyType", policy_type)
@@ -2329,21 +2640,21 @@ impl crate::Client {
     ///
     /// Reset a setting in the base policy to its default value.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset setting` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Reset setting` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/policies/{policyType}/base/settings/{settingKey}/reset` (operation `endpointResetSetting`)
+    /// `POST /endpoint/v1/policies/{policyType}/base/settings/{settingKey}/reset` (operation `resetBasePolicySetting`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_reset_setting(
+    pub async fn reset_base_policy_setting(
         &self,
         policy_type: &str,
         setting_key: &str,
-    ) -> rt::Result<rt::Response<rt::serde_json::Map<String, rt::serde_json::Value>>> {
+    ) -> rt::Result<rt::Response<rt::serde_json::Value>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "endpointResetSetting",
+                "resetBasePolicySetting",
                 "/endpoint/v1/policies/{policyType}/base/settings/{settingKey}/reset",
             )
             .path_param("policyType", policy_type)
@@ -2355,21 +2666,21 @@ impl crate::Client {
     ///
     /// Clone a new policy from the base policy for a policy type.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Clone base` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Policy Management / Clone base` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/policies/{policyType}/base/clone` (operation `cloneBase`)
+    /// `POST /endpoint/v1/policies/{policyType}/base/clone` (operation `cloneBasePolicy`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn clone_base(
+    pub async fn clone_base_policy(
         &self,
         policy_type: &str,
-        body: &CloneBaseBody,
+        body: &CloneBasePolicyBody,
     ) -> rt::Result<rt::Response<Policy>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "cloneBase",
+                "cloneBasePolicy",
                 "/endpoint/v1/policies/{policyType}/base/clone",
             )
             .path_param("policyType", policy_type)
@@ -2381,74 +2692,82 @@ impl crate::Client {
     ///
     /// Endpoint groups in the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Query groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Query groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/endpoint-groups` (operation `endpointQueryGroups`)
+    /// `GET /endpoint/v1/endpoint-groups` (operation `queryEndpointGroups`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_query_groups(
+    pub async fn query_endpoint_groups(
         &self,
-        params: &EndpointQueryGroupsParams,
-    ) -> rt::Result<rt::Response<Groups2>> {
-        self.client.send(Self::endpoint_query_groups_request(params)).await?.json()
+        params: &QueryEndpointGroupsParams,
+    ) -> rt::Result<rt::Response<EndpointGroupsPage>> {
+        self.client.send(Self::query_endpoint_groups_request(params)).await?.json()
     }
 
-    /// Every item of [`endpoint_query_groups`](Self::endpoint_query_groups), fetched page after page, as a stream.
+    /// Every item of [`query_endpoint_groups`](Self::query_endpoint_groups), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn endpoint_query_groups_stream(
+    pub fn query_endpoint_groups_stream(
         &self,
-        params: &EndpointQueryGroupsParams,
-    ) -> rt::Pager<Groups2> {
+        params: &QueryEndpointGroupsParams,
+    ) -> rt::Pager<EndpointGroupsPage> {
         self.client
             .paginate(
-                Self::endpoint_query_groups_request(params),
+                Self::query_endpoint_groups_request(params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn endpoint_query_groups_request(params: &EndpointQueryGroupsParams) -> rt::Request {
+    fn query_endpoint_groups_request(params: &QueryEndpointGroupsParams) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "endpointQueryGroups",
+                "queryEndpointGroups",
                 "/endpoint/v1/endpoint-groups",
             )
             .query("groupType", &params.group_type)
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
-            .query("endpointIds", &params.endpoint_ids)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query_array(
+                "endpointIds",
+                params.endpoint_ids.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Add new group
     ///
     /// Add new endpoint group to the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Add new group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Add new group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/endpoint-groups` (operation `endpointAddNewGroup`)
+    /// `POST /endpoint/v1/endpoint-groups` (operation `addEndpointGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_add_new_group(
+    pub async fn add_endpoint_group(
         &self,
-        body: &EndpointAddNewGroupBody,
-        params: &EndpointAddNewGroupParams,
-    ) -> rt::Result<rt::Response<NewGroup2>> {
+        body: &AddEndpointGroupBody,
+        params: &AddEndpointGroupParams,
+    ) -> rt::Result<rt::Response<EndpointGroup>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "endpointAddNewGroup",
+                "addEndpointGroup",
                 "/endpoint/v1/endpoint-groups",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -2457,83 +2776,91 @@ impl crate::Client {
     ///
     /// Endpoint groups of your specified type in the directory.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Get groups by type` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Get groups by type` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/endpoint-groups/types/{groupType}` (operation `getGroupsByType`)
+    /// `GET /endpoint/v1/endpoint-groups/types/{groupType}` (operation `getEndpointGroupsByType`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_groups_by_type(
+    pub async fn get_endpoint_groups_by_type(
         &self,
         group_type: &str,
-        params: &GetGroupsByTypeParams,
-    ) -> rt::Result<rt::Response<Groups2>> {
+        params: &GetEndpointGroupsByTypeParams,
+    ) -> rt::Result<rt::Response<EndpointGroupsPage>> {
         self.client
-            .send(Self::get_groups_by_type_request(group_type, params))
+            .send(Self::get_endpoint_groups_by_type_request(group_type, params))
             .await?
             .json()
     }
 
-    /// Every item of [`get_groups_by_type`](Self::get_groups_by_type), fetched page after page, as a stream.
+    /// Every item of [`get_endpoint_groups_by_type`](Self::get_endpoint_groups_by_type), fetched page after page, as a stream.
     ///
     /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn get_groups_by_type_stream(
+    pub fn get_endpoint_groups_by_type_stream(
         &self,
         group_type: &str,
-        params: &GetGroupsByTypeParams,
-    ) -> rt::Pager<Groups2> {
+        params: &GetEndpointGroupsByTypeParams,
+    ) -> rt::Pager<EndpointGroupsPage> {
         self.client
             .paginate(
-                Self::get_groups_by_type_request(group_type, params),
+                Self::get_endpoint_groups_by_type_request(group_type, params),
                 rt::PageStyle::page_number("page", Some("pageSize"), 100),
             )
     }
 
-    fn get_groups_by_type_request(
+    fn get_endpoint_groups_by_type_request(
         group_type: &str,
-        params: &GetGroupsByTypeParams,
+        params: &GetEndpointGroupsByTypeParams,
     ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "getGroupsByType",
+                "getEndpointGroupsByType",
                 "/endpoint/v1/endpoint-groups/types/{groupType}",
             )
             .path_param("groupType", group_type)
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
-            .query("endpointIds", &params.endpoint_ids)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
+            .query_array(
+                "endpointIds",
+                params.endpoint_ids.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Get group
     ///
     /// Get endpoint group by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Get group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Get group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/endpoint-groups/{groupId}` (operation `endpointGetGroup`)
+    /// `GET /endpoint/v1/endpoint-groups/{groupId}` (operation `getEndpointGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_get_group(
+    pub async fn get_endpoint_group(
         &self,
         group_id: &str,
-        params: &EndpointGetGroupParams,
-    ) -> rt::Result<rt::Response<NewGroup2>> {
+        params: &GetEndpointGroupParams,
+    ) -> rt::Result<rt::Response<EndpointGroup>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "endpointGetGroup",
+                "getEndpointGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}",
             )
             .path_param("groupId", group_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -2541,20 +2868,20 @@ impl crate::Client {
     ///
     /// Delete endpoint group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Delete group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Delete group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/endpoint-groups/{groupId}` (operation `endpointDeleteGroup`)
+    /// `DELETE /endpoint/v1/endpoint-groups/{groupId}` (operation `deleteEndpointGroup`)
     ///
     /// Documented errors: 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_delete_group(
+    pub async fn delete_endpoint_group(
         &self,
         group_id: &str,
-    ) -> rt::Result<rt::Response<EndpointDeleteGroupResponse>> {
+    ) -> rt::Result<rt::Response<DeleteEndpointGroupResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "endpointDeleteGroup",
+                "deleteEndpointGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}",
             )
             .path_param("groupId", group_id);
@@ -2565,26 +2892,26 @@ impl crate::Client {
     ///
     /// Update endpoint group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Update group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Update group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PATCH /endpoint/v1/endpoint-groups/{groupId}` (operation `endpointUpdateGroup`)
+    /// `PATCH /endpoint/v1/endpoint-groups/{groupId}` (operation `updateEndpointGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_update_group(
+    pub async fn update_endpoint_group(
         &self,
         group_id: &str,
-        body: &Group2,
-        params: &EndpointUpdateGroupParams,
-    ) -> rt::Result<rt::Response<NewGroup2>> {
+        body: &GroupUpdate,
+        params: &UpdateEndpointGroupParams,
+    ) -> rt::Result<rt::Response<EndpointGroup>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
-                "endpointUpdateGroup",
+                "updateEndpointGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}",
             )
             .path_param("groupId", group_id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -2593,77 +2920,81 @@ impl crate::Client {
     ///
     /// Returns the endpoints in your specified group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Endpoints in group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Endpoints in group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `endpointsInGroup`)
+    /// `GET /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `getEndpointsInGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoints_in_group(
+    pub async fn get_endpoints_in_group(
         &self,
         group_id: &str,
-        params: &EndpointsInGroupParams,
-    ) -> rt::Result<rt::Response<EndpointsInGroupResponse>> {
+        params: &GetEndpointsInGroupParams,
+    ) -> rt::Result<rt::Response<GetEndpointsInGroupResponse>> {
         self.client
-            .send(Self::endpoints_in_group_request(group_id, params))
+            .send(Self::get_endpoints_in_group_request(group_id, params))
             .await?
             .json()
     }
 
-    /// Every item of [`endpoints_in_group`](Self::endpoints_in_group), fetched page after page, as a stream.
+    /// Every item of [`get_endpoints_in_group`](Self::get_endpoints_in_group), fetched page after page, as a stream.
     ///
     /// Each page's next key is sent back in `pageFromKey` (pages of 100 unless `params` says otherwise); a page without a next key is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
-    pub fn endpoints_in_group_stream(
+    pub fn get_endpoints_in_group_stream(
         &self,
         group_id: &str,
-        params: &EndpointsInGroupParams,
-    ) -> rt::Pager<EndpointsInGroupResponse> {
+        params: &GetEndpointsInGroupParams,
+    ) -> rt::Pager<GetEndpointsInGroupResponse> {
         self.client
             .paginate(
-                Self::endpoints_in_group_request(group_id, params),
+                Self::get_endpoints_in_group_request(group_id, params),
                 rt::PageStyle::page_key("pageFromKey", Some("pageSize"), 100),
             )
     }
 
-    fn endpoints_in_group_request(
+    fn get_endpoints_in_group_request(
         group_id: &str,
-        params: &EndpointsInGroupParams,
+        params: &GetEndpointsInGroupParams,
     ) -> rt::Request {
         rt::Request::new(
                 rt::Method::GET,
-                "endpointsInGroup",
+                "getEndpointsInGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}/endpoints",
             )
             .path_param("groupId", group_id)
-            .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("pageFromKey", &params.page_from_key)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Add to group
     ///
     /// Add endpoints to your group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Add to group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Add to group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `endpointAddToGroup`)
+    /// `POST /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `addEndpointsToGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_add_to_group(
+    pub async fn add_endpoints_to_group(
         &self,
         group_id: &str,
-        body: &EndpointAddToGroupBody,
-    ) -> rt::Result<rt::Response<EndpointAddToGroupResponse>> {
+        body: &AddEndpointsToGroupBody,
+    ) -> rt::Result<rt::Response<AddEndpointsToGroupResponse>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "endpointAddToGroup",
+                "addEndpointsToGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}/endpoints",
             )
             .path_param("groupId", group_id)
@@ -2675,25 +3006,25 @@ impl crate::Client {
     ///
     /// Remove endpoints from a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `endpointRemoveFromGroup`)
+    /// `DELETE /endpoint/v1/endpoint-groups/{groupId}/endpoints` (operation `removeEndpointsFromGroup`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_remove_from_group(
+    pub async fn remove_endpoints_from_group(
         &self,
         group_id: &str,
-        params: &EndpointRemoveFromGroupParams,
-    ) -> rt::Result<rt::Response<EndpointRemoveFromGroupResponse>> {
+        params: &RemoveEndpointsFromGroupParams,
+    ) -> rt::Result<rt::Response<RemoveEndpointsFromGroupResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "endpointRemoveFromGroup",
+                "removeEndpointsFromGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}/endpoints",
             )
             .path_param("groupId", group_id)
-            .query("ids", &params.ids);
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -2701,21 +3032,21 @@ impl crate::Client {
     ///
     /// Remove endpoint from a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Endpoint Groups Management / Remove from group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/endpoint-groups/{groupId}/endpoints/{endpointId}` (operation `endpointRemoveFromGroup2`)
+    /// `DELETE /endpoint/v1/endpoint-groups/{groupId}/endpoints/{endpointId}` (operation `removeEndpointFromGroup`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 409 (Status 409 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn endpoint_remove_from_group2(
+    pub async fn remove_endpoint_from_group(
         &self,
         group_id: &str,
         endpoint_id: &str,
-    ) -> rt::Result<rt::Response<EndpointRemoveFromGroup2Response>> {
+    ) -> rt::Result<rt::Response<RemoveEndpointFromGroupResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "endpointRemoveFromGroup2",
+                "removeEndpointFromGroup",
                 "/endpoint/v1/endpoint-groups/{groupId}/endpoints/{endpointId}",
             )
             .path_param("groupId", group_id)
@@ -2727,19 +3058,19 @@ impl crate::Client {
     ///
     /// Get all Sophos Recommended packages for the tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Recommended packages` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Recommended packages` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/software/packages/recommended` (operation `recommendedPackages`)
+    /// `GET /endpoint/v1/software/packages/recommended` (operation `getRecommendedPackages`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn recommended_packages(
+    pub async fn get_recommended_packages(
         &self,
-    ) -> rt::Result<rt::Response<RecommendedPackagesResponse>> {
+    ) -> rt::Result<rt::Response<GetRecommendedPackagesResponse>> {
         let request = rt::Request::new(
             rt::Method::GET,
-            "recommendedPackages",
+            "getRecommendedPackages",
             "/endpoint/v1/software/packages/recommended",
         );
         self.client.send(request).await?.json()
@@ -2749,7 +3080,7 @@ impl crate::Client {
     ///
     /// Get all static packages available for the tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get static packages` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get static packages` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/software/packages/static` (operation `getStaticPackages`)
     ///
@@ -2765,7 +3096,7 @@ impl crate::Client {
                 "getStaticPackages",
                 "/endpoint/v1/software/packages/static",
             )
-            .query("sort", &params.sort)
+            .query_array("sort", params.sort.as_deref(), rt::ArrayStyle::Comma)
             .query("endpointType", &params.endpoint_type)
             .query("platform", &params.platform)
             .query("type", &params.r#type)
@@ -2780,7 +3111,7 @@ impl crate::Client {
     ///
     /// Get an individual static package.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get static package` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get static package` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/software/packages/static/{staticPackageId}` (operation `getStaticPackage`)
     ///
@@ -2804,7 +3135,7 @@ impl crate::Client {
     ///
     /// Add a special package by token, supplied by Sophos support. This is a one-way operation.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Add special package` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Add special package` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /endpoint/v1/software/packages/static/{staticPackageId}/add` (operation `addSpecialPackage`)
     ///
@@ -2828,17 +3159,19 @@ impl crate::Client {
     ///
     /// Get all comments.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get comments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get comments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /endpoint/v1/software/comments` (operation `getComments`)
+    /// `GET /endpoint/v1/software/comments` (operation `getPackageComments`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_comments(&self) -> rt::Result<rt::Response<GetCommentsResponse>> {
+    pub async fn get_package_comments(
+        &self,
+    ) -> rt::Result<rt::Response<GetPackageCommentsResponse>> {
         let request = rt::Request::new(
             rt::Method::GET,
-            "getComments",
+            "getPackageComments",
             "/endpoint/v1/software/comments",
         );
         self.client.send(request).await?.json()
@@ -2848,7 +3181,7 @@ impl crate::Client {
     ///
     /// Get the static package comment.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get package comment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Get package comment` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /endpoint/v1/software/comments/{staticPackageId}` (operation `getPackageComment`)
     ///
@@ -2872,21 +3205,21 @@ impl crate::Client {
     ///
     /// Add/Update the static package comment.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Update comment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Update comment` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `PUT /endpoint/v1/software/comments/{staticPackageId}` (operation `updateComment`)
+    /// `PUT /endpoint/v1/software/comments/{staticPackageId}` (operation `updatePackageComment`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn update_comment(
+    pub async fn update_package_comment(
         &self,
         static_package_id: &str,
-        body: &UpdateCommentBody,
+        body: &UpdatePackageCommentBody,
     ) -> rt::Result<rt::Response<PackageComment>> {
         let request = rt::Request::new(
                 rt::Method::PUT,
-                "updateComment",
+                "updatePackageComment",
                 "/endpoint/v1/software/comments/{staticPackageId}",
             )
             .path_param("staticPackageId", static_package_id)
@@ -2898,20 +3231,20 @@ impl crate::Client {
     ///
     /// Delete the static package comment.
     ///
-    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Delete comment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Endpoint API / Packages / Delete comment` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /endpoint/v1/software/comments/{staticPackageId}` (operation `deleteComment`)
+    /// `DELETE /endpoint/v1/software/comments/{staticPackageId}` (operation `deletePackageComment`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn delete_comment(
+    pub async fn delete_package_comment(
         &self,
         static_package_id: &str,
-    ) -> rt::Result<rt::Response<DeleteCommentResponse>> {
+    ) -> rt::Result<rt::Response<DeletePackageCommentResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "deleteComment",
+                "deletePackageComment",
                 "/endpoint/v1/software/comments/{staticPackageId}",
             )
             .path_param("staticPackageId", static_package_id);
@@ -2919,13 +3252,148 @@ impl crate::Client {
     }
 }
 
+/// Values of the `isolationStatus` parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListEndpointsIsolationStatus {
+    /// `isolated`
+    Isolated,
+    /// `notIsolated`
+    NotIsolated,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ListEndpointsIsolationStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Isolated => "isolated",
+            Self::NotIsolated => "notIsolated",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "isolated" => Self::Isolated,
+            "notIsolated" => Self::NotIsolated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for ListEndpointsIsolationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEndpointsIsolationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
+
+impl std::fmt::Display for ListEndpointsIsolationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::ParamValue for ListEndpointsIsolationStatus {
+    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(self.as_str().into())
+    }
+}
+
+/// Optional parameters of [`Client::list_endpoints`](crate::Client::list_endpoints).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListEndpointsParams {
+    /// Items per page (at most 500).
+    pub page_size: Option<i64>,
+    /// The `pages.nextKey` of the previous page.
+    pub page_from_key: Option<String>,
+    /// Whether to count the total items and pages (`pages.total`, `pages.items`).
+    pub page_total: Option<bool>,
+    /// Sort order as `field:direction`, e.g. `lastSeenAt:desc`.
+    pub sort: Option<Vec<String>>,
+    /// Only endpoints with these overall health statuses.
+    pub health_status: Option<Vec<HealthStatus>>,
+    /// Only endpoints of these types.
+    pub r#type: Option<Vec<EndpointType>>,
+    /// Only endpoints with tamper protection on (or off).
+    pub tamper_protection_enabled: Option<bool>,
+    /// Only endpoints with these lockdown statuses.
+    pub lockdown_status: Option<Vec<String>>,
+    /// Only endpoints where tamper protection is (or is not) supported. \[PM 2026-01-08, Query endpoints\]
+    pub tamper_protection_supported: Option<bool>,
+    /// Only endpoints with these overall encryption statuses. \[PM 2026-01-08, Query endpoints\] Values not listed by any source.
+    pub overall_encryption_status: Option<Vec<String>>,
+    /// Only endpoints that last applied an OS update before this time (UTC, or a duration relative to now; exclusive). \[PM 2026-01-08, Query endpoints\]
+    pub last_os_update_before: Option<String>,
+    /// Only endpoints that last applied an OS update after this time (UTC, or a duration relative to now; inclusive). \[PM 2026-01-08, Query endpoints\]
+    pub last_os_update_after: Option<String>,
+    /// Only endpoints whose agent was last updated before this time (UTC, or relative to now). \[PM 2026-01-08, Query endpoints\]
+    pub last_agent_update_before: Option<String>,
+    /// Only endpoints whose agent was last updated after this time (UTC, or relative to now). \[PM 2026-01-08, Query endpoints\]
+    pub last_agent_update_after: Option<String>,
+    /// Only endpoints whose serial number contains this text. \[PM 2026-01-08, Query endpoints\]
+    pub serial_number_contains: Option<String>,
+    /// Only endpoints whose associated person's name contains this text. \[PM 2026-01-08, Query endpoints\]
+    pub associated_person_contains: Option<String>,
+    /// Only endpoints that are cloud instances matching this filter (URL-encoded). \[PM 2026-01-08, Query endpoints\] Its syntax is not documented by any source.
+    pub cloud: Option<String>,
+    /// Only endpoints in a group whose name contains this text. Sophos has temporarily stopped supporting it. \[PM 2026-01-08, Query endpoints\]
+    pub group_name_contains: Option<String>,
+    /// Only endpoints that are (or are not) in a group. Sophos has temporarily stopped supporting it. \[PM 2026-01-08, Query endpoints\]
+    pub assigned_to_group: Option<bool>,
+    /// Only endpoints in these groups. Sophos has temporarily stopped supporting it. \[PM 2026-01-08, Query endpoints\]
+    pub group_ids: Option<Vec<String>>,
+    /// Only endpoints last seen before this time (or ISO 8601 duration, e.g. `-P1D`).
+    pub last_seen_before: Option<String>,
+    /// Only endpoints last seen after this time (or ISO 8601 duration).
+    pub last_seen_after: Option<String>,
+    /// Only these endpoints.
+    pub ids: Option<Vec<String>>,
+    /// Only endpoints with this isolation status.
+    pub isolation_status: Option<ListEndpointsIsolationStatus>,
+    /// Only endpoints whose host name contains this text.
+    pub hostname_contains: Option<String>,
+    /// Only endpoints with these IP addresses.
+    pub ip_addresses: Option<Vec<String>>,
+    /// Only endpoints with these MAC addresses.
+    pub mac_addresses: Option<Vec<String>>,
+    /// Free text to search for.
+    pub search: Option<String>,
+    /// The fields `search` looks in.
+    pub search_fields: Option<Vec<String>>,
+    /// Only endpoints that are online (or offline).
+    pub online: Option<bool>,
+    /// The fields to return.
+    pub fields: Option<Vec<String>>,
+    /// How much of each endpoint to return.
+    pub view: Option<EndpointView>,
+}
+
+/// Optional parameters of [`Client::get_endpoint`](crate::Client::get_endpoint).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetEndpointParams {
+    /// The fields to return.
+    pub fields: Option<Vec<String>>,
+    /// How much of each endpoint to return.
+    pub view: Option<EndpointView>,
+}
+
 /// Optional parameters of [`Client::download_installers`](crate::Client::download_installers).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DownloadInstallersParams {
     /// Products to include in the installers. All values are given if you don't use filters.
-    pub requested_products: Option<String>,
+    pub requested_products: Option<Vec<String>>,
     /// Specify which platforms to include. All values are given if you don't use filters.
-    pub platforms: Option<String>,
+    pub platforms: Option<Vec<String>>,
 }
 
 /// The 200 response of `downloadInstallers`.
@@ -3015,13 +3483,13 @@ pub struct CollectForensicLogBody {
     pub mode: Option<String>,
 }
 
-/// The 200 response of `getStatus`.
+/// The 200 response of `getForensicLogStatus`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetStatusResponse {
+pub struct GetForensicLogStatusResponse {
     /// The `expiresAt` property.
     #[serde(rename = "expiresAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub expires_at: Option<rt::serde_json::Value>,
     /// The `forensicLogFile` property.
     #[serde(rename = "forensicLogFile")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3032,7 +3500,7 @@ pub struct GetStatusResponse {
     /// The `receivedAt` property.
     #[serde(rename = "receivedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub received_at: Option<rt::serde_json::Value>,
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -3052,13 +3520,13 @@ pub struct GenerateMemoryDumpBody {
     pub pid: Option<i64>,
 }
 
-/// The 200 response of `endpointGetStatus`.
+/// The 200 response of `getMemoryDumpStatus`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointGetStatusResponse {
+pub struct GetMemoryDumpStatusResponse {
     /// The `expiresAt` property.
     #[serde(rename = "expiresAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub expires_at: Option<rt::serde_json::Value>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3069,7 +3537,7 @@ pub struct EndpointGetStatusResponse {
     /// The `receivedAt` property.
     #[serde(rename = "receivedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub received_at: Option<rt::serde_json::Value>,
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -3086,9 +3554,9 @@ pub struct GetAllowedItemsParams {
     pub page_total: Option<bool>,
 }
 
-/// The request body of `allowAnItem`.
+/// The request body of `allowItem`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AllowAnItemBody {
+pub struct AllowItemBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -3102,7 +3570,7 @@ pub struct AllowAnItemBody {
     pub origin_person_id: Option<String>,
     /// The `properties` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<AllowAnItemBodyProperties>,
+    pub properties: Option<AllowItemBodyProperties>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -3110,7 +3578,7 @@ pub struct AllowAnItemBody {
 
 /// The `properties` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AllowAnItemBodyProperties {
+pub struct AllowItemBodyProperties {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3170,7 +3638,7 @@ pub struct BlockMultipleItemsBodyItemsItem {
 pub struct BlockMultipleItemsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub items: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// The request body of `unblockItems`.
@@ -3201,15 +3669,15 @@ pub struct GetBlockedItemsParams {
     pub page_total: Option<bool>,
 }
 
-/// The request body of `blockAnItem`.
+/// The request body of `blockItem`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct BlockAnItemBody {
+pub struct BlockItemBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The `properties` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<BlockAnItemBodyProperties>,
+    pub properties: Option<BlockItemBodyProperties>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -3217,7 +3685,7 @@ pub struct BlockAnItemBody {
 
 /// The `properties` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct BlockAnItemBodyProperties {
+pub struct BlockItemBodyProperties {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3341,9 +3809,9 @@ pub struct UpdateTlsSettingsBodyCategoriesItem {
     pub id: Option<i64>,
 }
 
-/// Optional parameters of [`Client::get_excluded_sites`](crate::Client::get_excluded_sites).
+/// Optional parameters of [`Client::get_tls_excluded_websites`](crate::Client::get_tls_excluded_websites).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExcludedSitesParams {
+pub struct GetTlsExcludedWebsitesParams {
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// The size of the page requested.
@@ -3352,39 +3820,39 @@ pub struct GetExcludedSitesParams {
     pub page_total: Option<bool>,
 }
 
-/// The 200 response of `deleteWebsites`.
+/// The 200 response of `deleteTlsExcludedWebsites`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteWebsitesResponse {
+pub struct DeleteTlsExcludedWebsitesResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
-/// The request body of `updateWebsites`.
+/// The request body of `updateTlsExcludedWebsites`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateWebsitesBody {
+pub struct UpdateTlsExcludedWebsitesBody {
     /// The `add` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub add: Option<Vec<Add>>,
+    pub add: Option<Vec<ExcludedWebsite>>,
     /// The `remove` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Vec<Add>>,
+    pub remove: Option<Vec<ExcludedWebsite>>,
 }
 
-/// The 200 response of `updateWebsites`.
+/// The 200 response of `updateTlsExcludedWebsites`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateWebsitesResponse {
+pub struct UpdateTlsExcludedWebsitesResponse {
     /// The `added` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub added: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub added: Option<Vec<rt::serde_json::Value>>,
     /// The `removed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub removed: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub removed: Option<Vec<rt::serde_json::Value>>,
 }
 
-/// Optional parameters of [`Client::get_exclusions`](crate::Client::get_exclusions).
+/// Optional parameters of [`Client::get_scanning_exclusions`](crate::Client::get_scanning_exclusions).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExclusionsParams {
+pub struct GetScanningExclusionsParams {
     /// Scanning Exclusion type.
     pub r#type: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -3395,25 +3863,25 @@ pub struct GetExclusionsParams {
     pub page_total: Option<bool>,
 }
 
-/// The 200 response of `getExclusions`.
+/// The 200 response of `getScanningExclusions`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetExclusionsResponse {
+pub struct GetScanningExclusionsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetExclusionsResponseItemsItem>>,
+    pub items: Option<Vec<GetScanningExclusionsResponseItemsItem>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageNumberPages>,
 }
 
-impl rt::Paginated for GetExclusionsResponse {
-    type Item = GetExclusionsResponseItemsItem;
+impl rt::Paginated for GetScanningExclusionsResponse {
+    type Item = GetScanningExclusionsResponseItemsItem;
 
-    fn items(&self) -> &[GetExclusionsResponseItemsItem] {
+    fn items(&self) -> &[GetScanningExclusionsResponseItemsItem] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<GetExclusionsResponseItemsItem> {
+    fn into_items(self) -> Vec<GetScanningExclusionsResponseItemsItem> {
         self.items.unwrap_or_default()
     }
 
@@ -3436,7 +3904,7 @@ impl rt::Paginated for GetExclusionsResponse {
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetExclusionsResponseItemsItem {
+pub struct GetScanningExclusionsResponseItemsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3456,9 +3924,9 @@ pub struct GetExclusionsResponseItemsItem {
     pub value: Option<String>,
 }
 
-/// The request body of `addExclusion`.
+/// The request body of `addScanningExclusion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AddExclusionBody {
+pub struct AddScanningExclusionBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -3474,17 +3942,17 @@ pub struct AddExclusionBody {
     pub value: Option<String>,
 }
 
-/// The 200 response of `deleteExclusion`.
+/// The 200 response of `deleteScanningExclusion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteExclusionResponse {
+pub struct DeleteScanningExclusionResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
-/// The request body of `updateExclusion`.
+/// The request body of `updateScanningExclusion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateExclusionBody {
+pub struct UpdateScanningExclusionBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -3497,9 +3965,9 @@ pub struct UpdateExclusionBody {
     pub value: Option<String>,
 }
 
-/// Optional parameters of [`Client::detected_exploits`](crate::Client::detected_exploits).
+/// Optional parameters of [`Client::get_detected_exploits`](crate::Client::get_detected_exploits).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetectedExploitsParams {
+pub struct GetDetectedExploitsParams {
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// The size of the page requested.
@@ -3507,28 +3975,28 @@ pub struct DetectedExploitsParams {
     /// Whether the number of pages should be calculated and returned in the response.
     pub page_total: Option<bool>,
     /// Filter out detected exploits with these thumbprints.
-    pub thumbprint_not_in: Option<String>,
+    pub thumbprint_not_in: Option<Vec<String>>,
 }
 
-/// The 200 response of `detectedExploits`.
+/// The 200 response of `getDetectedExploits`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DetectedExploitsResponse {
+pub struct GetDetectedExploitsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<DetectedExploitsResponseItemsItem>>,
+    pub items: Option<Vec<GetDetectedExploitsResponseItemsItem>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageNumberPages>,
 }
 
-impl rt::Paginated for DetectedExploitsResponse {
-    type Item = DetectedExploitsResponseItemsItem;
+impl rt::Paginated for GetDetectedExploitsResponse {
+    type Item = GetDetectedExploitsResponseItemsItem;
 
-    fn items(&self) -> &[DetectedExploitsResponseItemsItem] {
+    fn items(&self) -> &[GetDetectedExploitsResponseItemsItem] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<DetectedExploitsResponseItemsItem> {
+    fn into_items(self) -> Vec<GetDetectedExploitsResponseItemsItem> {
         self.items.unwrap_or_default()
     }
 
@@ -3551,7 +4019,7 @@ impl rt::Paginated for DetectedExploitsResponse {
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DetectedExploitsResponseItemsItem {
+pub struct GetDetectedExploitsResponseItemsItem {
     /// The `count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -3566,9 +4034,9 @@ pub struct DetectedExploitsResponseItemsItem {
     pub thumbprint: Option<String>,
 }
 
-/// The 200 response of `detectedExploit`.
+/// The 200 response of `getDetectedExploit`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DetectedExploitResponse {
+pub struct GetDetectedExploitResponse {
     /// The `count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -3585,7 +4053,7 @@ pub struct DetectedExploitResponse {
     /// The `lastEndpoint` property.
     #[serde(rename = "lastEndpoint")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_endpoint: Option<DetectedExploitResponseLastEndpoint>,
+    pub last_endpoint: Option<GetDetectedExploitResponseLastEndpoint>,
     /// The `lastSeenAt` property.
     #[serde(rename = "lastSeenAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3593,7 +4061,7 @@ pub struct DetectedExploitResponse {
     /// The `lastUser` property.
     #[serde(rename = "lastUser")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_user: Option<Tenant2>,
+    pub last_user: Option<IdNameRef>,
     /// The `thumbprint` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbprint: Option<String>,
@@ -3601,7 +4069,7 @@ pub struct DetectedExploitResponse {
 
 /// The `lastEndpoint` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DetectedExploitResponseLastEndpoint {
+pub struct GetDetectedExploitResponseLastEndpoint {
     /// The `hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
@@ -3610,17 +4078,17 @@ pub struct DetectedExploitResponseLastEndpoint {
     pub id: Option<String>,
 }
 
-/// The 200 response of `getCategories`.
+/// The 200 response of `getExploitMitigationCategories`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetCategoriesResponse {
+pub struct GetExploitMitigationCategoriesResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetCategoriesResponseItemsItem>>,
+    pub items: Option<Vec<GetExploitMitigationCategoriesResponseItemsItem>>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetCategoriesResponseItemsItem {
+pub struct GetExploitMitigationCategoriesResponseItemsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3629,12 +4097,12 @@ pub struct GetCategoriesResponseItemsItem {
     pub name: Option<String>,
     /// The `settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings2>,
+    pub settings: Option<ExploitMitigationSettings>,
 }
 
-/// Optional parameters of [`Client::get_applications`](crate::Client::get_applications).
+/// Optional parameters of [`Client::get_exploit_mitigation_applications`](crate::Client::get_exploit_mitigation_applications).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetApplicationsParams {
+pub struct GetExploitMitigationApplicationsParams {
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// The size of the page requested.
@@ -3644,28 +4112,28 @@ pub struct GetApplicationsParams {
     /// Exploit Mitigation Application type.
     pub r#type: Option<String>,
     /// Whether or not Exploit Mitigation Application has been customized.
-    pub modified: Option<String>,
+    pub modified: Option<bool>,
 }
 
-/// The 200 response of `getApplications`.
+/// The 200 response of `getExploitMitigationApplications`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetApplicationsResponse {
+pub struct GetExploitMitigationApplicationsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetApplicationsResponseItemsItem>>,
+    pub items: Option<Vec<GetExploitMitigationApplicationsResponseItemsItem>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageNumberPages>,
 }
 
-impl rt::Paginated for GetApplicationsResponse {
-    type Item = GetApplicationsResponseItemsItem;
+impl rt::Paginated for GetExploitMitigationApplicationsResponse {
+    type Item = GetExploitMitigationApplicationsResponseItemsItem;
 
-    fn items(&self) -> &[GetApplicationsResponseItemsItem] {
+    fn items(&self) -> &[GetExploitMitigationApplicationsResponseItemsItem] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<GetApplicationsResponseItemsItem> {
+    fn into_items(self) -> Vec<GetExploitMitigationApplicationsResponseItemsItem> {
         self.items.unwrap_or_default()
     }
 
@@ -3688,7 +4156,7 @@ impl rt::Paginated for GetApplicationsResponse {
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetApplicationsResponseItemsItem {
+pub struct GetExploitMitigationApplicationsResponseItemsItem {
     /// The `category` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -3706,28 +4174,28 @@ pub struct GetApplicationsResponseItemsItem {
     pub r#type: Option<String>,
 }
 
-/// The request body of `addApplication`.
+/// The request body of `addExploitMitigationApplication`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AddApplicationBody {
+pub struct AddExploitMitigationApplicationBody {
     /// The `paths` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
 
-/// The 200 response of `deleteApplication`.
+/// The 200 response of `deleteExploitMitigationApplication`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteApplicationResponse {
+pub struct DeleteExploitMitigationApplicationResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
-/// The request body of `updateApplication`.
+/// The request body of `updateExploitMitigationApplication`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateApplicationBody {
+pub struct UpdateExploitMitigationApplicationBody {
     /// The `modifications` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modifications: Option<UpdateApplicationBodyModifications>,
+    pub modifications: Option<UpdateExploitMitigationApplicationBodyModifications>,
     /// The `paths` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
@@ -3735,18 +4203,18 @@ pub struct UpdateApplicationBody {
 
 /// The `modifications` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateApplicationBodyModifications {
+pub struct UpdateExploitMitigationApplicationBodyModifications {
     /// The `protected` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protected: Option<bool>,
     /// The `settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<UpdateApplicationBodyModificationsSettings>,
+    pub settings: Option<UpdateExploitMitigationApplicationBodyModificationsSettings>,
 }
 
 /// The `settings` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateApplicationBodyModificationsSettings {
+pub struct UpdateExploitMitigationApplicationBodyModificationsSettings {
     /// The `ASLR` property.
     #[serde(rename = "ASLR")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3821,9 +4289,9 @@ pub struct UpdateApplicationBodyModificationsSettings {
     pub stack_pivot: Option<bool>,
 }
 
-/// Optional parameters of [`Client::intrusion_prevention`](crate::Client::intrusion_prevention).
+/// Optional parameters of [`Client::get_intrusion_prevention_exclusions`](crate::Client::get_intrusion_prevention_exclusions).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntrusionPreventionParams {
+pub struct GetIntrusionPreventionExclusionsParams {
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// The size of the page requested.
@@ -3832,17 +4300,17 @@ pub struct IntrusionPreventionParams {
     pub page_total: Option<bool>,
 }
 
-/// The 200 response of `endpointIntrusionPrevention4`.
+/// The 200 response of `deleteIntrusionPreventionExclusion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointIntrusionPrevention4Response {
+pub struct DeleteIntrusionPreventionExclusionResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
-/// Optional parameters of [`Client::endpoint_get_exclusions`](crate::Client::endpoint_get_exclusions).
+/// Optional parameters of [`Client::get_isolation_exclusions`](crate::Client::get_isolation_exclusions).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointGetExclusionsParams {
+pub struct GetIsolationExclusionsParams {
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// The size of the page requested.
@@ -3851,9 +4319,9 @@ pub struct EndpointGetExclusionsParams {
     pub page_total: Option<bool>,
 }
 
-/// The 200 response of `endpointDeleteExclusion`.
+/// The 200 response of `deleteIsolationExclusion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointDeleteExclusionResponse {
+pub struct DeleteIsolationExclusionResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
@@ -3873,7 +4341,7 @@ pub struct GetPeripheralsParams {
     /// Find peripherals that were last seen strictly before the given date and time (UTC) or a duration relative to the current date and time. Peripherals last seen exactly at the specified time are excluded.
     pub last_seen_before: Option<String>,
     /// One or more peripheral types to include.
-    pub r#type: Option<String>,
+    pub r#type: Option<Vec<String>>,
 }
 
 /// The 200 response of `getPeripherals`.
@@ -3915,9 +4383,9 @@ impl rt::Paginated for GetPeripheralsResponse {
     }
 }
 
-/// The request body of `updateSettings`.
+/// The request body of `updateEventJournalSettings`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateSettingsBody {
+pub struct UpdateEventJournalSettingsBody {
     /// The `diskSpaceLimitAsPercentage` property.
     #[serde(rename = "diskSpaceLimitAsPercentage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3932,9 +4400,9 @@ pub struct UpdateSettingsBody {
     pub use_recommended: Option<bool>,
 }
 
-/// Optional parameters of [`Client::gets_all_migrations`](crate::Client::gets_all_migrations).
+/// Optional parameters of [`Client::get_migrations`](crate::Client::get_migrations).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetsAllMigrationsParams {
+pub struct GetMigrationsParams {
     /// Filter migration jobs by sending or receiving mode.
     pub mode: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -3945,25 +4413,25 @@ pub struct GetsAllMigrationsParams {
     pub page_total: Option<bool>,
 }
 
-/// The 200 response of `getsAllMigrations`.
+/// The 200 response of `getMigrations`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetsAllMigrationsResponse {
+pub struct GetMigrationsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetsAllMigration>>,
+    pub items: Option<Vec<MigrationJob>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageNumberPages>,
 }
 
-impl rt::Paginated for GetsAllMigrationsResponse {
-    type Item = GetsAllMigration;
+impl rt::Paginated for GetMigrationsResponse {
+    type Item = MigrationJob;
 
-    fn items(&self) -> &[GetsAllMigration] {
+    fn items(&self) -> &[MigrationJob] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<GetsAllMigration> {
+    fn into_items(self) -> Vec<MigrationJob> {
         self.items.unwrap_or_default()
     }
 
@@ -3984,9 +4452,9 @@ impl rt::Paginated for GetsAllMigrationsResponse {
     }
 }
 
-/// The request body of `startMigrationJob`.
+/// The request body of `startReceivingMigrationJob`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct StartMigrationJobBody {
+pub struct StartReceivingMigrationJobBody {
     /// The `endpoints` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<String>>,
@@ -3996,9 +4464,9 @@ pub struct StartMigrationJobBody {
     pub from_tenant: Option<String>,
 }
 
-/// The request body of `endpointStartMigrationJob`.
+/// The request body of `startSendingMigrationJob`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointStartMigrationJobBody {
+pub struct StartSendingMigrationJobBody {
     /// The `endpoints` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<String>>,
@@ -4007,9 +4475,9 @@ pub struct EndpointStartMigrationJobBody {
     pub token: Option<String>,
 }
 
-/// Optional parameters of [`Client::migration_endpoints`](crate::Client::migration_endpoints).
+/// Optional parameters of [`Client::get_migration_endpoints`](crate::Client::get_migration_endpoints).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MigrationEndpointsParams {
+pub struct GetMigrationEndpointsParams {
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Size of the page requested.
@@ -4018,9 +4486,9 @@ pub struct MigrationEndpointsParams {
     pub page_total: Option<bool>,
 }
 
-/// The 200 response of `migrationEndpoints`.
+/// The 200 response of `getMigrationEndpoints`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct MigrationEndpointsResponse {
+pub struct GetMigrationEndpointsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Scan>>,
@@ -4029,7 +4497,7 @@ pub struct MigrationEndpointsResponse {
     pub pages: Option<PageNumberPages>,
 }
 
-impl rt::Paginated for MigrationEndpointsResponse {
+impl rt::Paginated for GetMigrationEndpointsResponse {
     type Item = Scan;
 
     fn items(&self) -> &[Scan] {
@@ -4069,7 +4537,7 @@ pub struct GetPoliciesParams {
     /// Whether the number of pages should be calculated and returned in the response.
     pub page_total: Option<bool>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `getPolicies`.
@@ -4132,7 +4600,7 @@ pub struct GetPoliciesResponseItemsItem {
     pub priority: Option<i64>,
     /// The `settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
+    pub settings: Option<PolicySettings>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<GetPoliciesResponseItemsItemTenant>,
@@ -4155,7 +4623,7 @@ pub struct CreatePolicyBody {
     /// The `appliesTo` property.
     #[serde(rename = "appliesTo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applies_to: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub applies_to: Option<rt::serde_json::Value>,
     /// The `disableAt` property.
     #[serde(rename = "disableAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4238,22 +4706,22 @@ pub struct CreatePolicyBodySettingsEndpointDeviceEncryptionRequireStartupAuthent
     pub value: Option<bool>,
 }
 
-/// Optional parameters of [`Client::get_metadata`](crate::Client::get_metadata).
+/// Optional parameters of [`Client::get_policy_settings_metadata`](crate::Client::get_policy_settings_metadata).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMetadataParams {
+pub struct GetPolicySettingsMetadataParams {
     /// Policy type.
     pub policy_type: Option<String>,
 }
 
-/// The 200 response of `getMetadata`.
+/// The 200 response of `getPolicySettingsMetadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetMetadataResponse {
+pub struct GetPolicySettingsMetadataResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetMetadataResponseItemsItem>>,
+    pub items: Option<Vec<GetPolicySettingsMetadataResponseItemsItem>>,
     /// The `schemas` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<GetMetadataResponseSchemas>,
+    pub schemas: Option<GetPolicySettingsMetadataResponseSchemas>,
     /// The `version` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -4261,19 +4729,19 @@ pub struct GetMetadataResponse {
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetMetadataResponseItemsItem {
+pub struct GetPolicySettingsMetadataResponseItemsItem {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetMetadataResponseItemsItemItemsItem>>,
+    pub items: Option<Vec<GetPolicySettingsMetadataResponseItemsItemItemsItem>>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetMetadataResponseItemsItemItemsItem {
+pub struct GetPolicySettingsMetadataResponseItemsItemItemsItem {
     /// The `defaultValue` property.
     #[serde(rename = "defaultValue")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub default_value: Option<rt::serde_json::Value>,
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -4287,21 +4755,21 @@ pub struct GetMetadataResponseItemsItemItemsItem {
 
 /// The `schemas` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetMetadataResponseSchemas {
+pub struct GetPolicySettingsMetadataResponseSchemas {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<GetMetadataResponseSchemasKey>,
+    pub key: Option<GetPolicySettingsMetadataResponseSchemasKey>,
 }
 
 /// The `key` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetMetadataResponseSchemasKey {
+pub struct GetPolicySettingsMetadataResponseSchemasKey {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `properties` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<GetMetadataResponseSchemasKeyProperties>,
+    pub properties: Option<GetPolicySettingsMetadataResponseSchemasKeyProperties>,
     /// The `required` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
@@ -4312,10 +4780,10 @@ pub struct GetMetadataResponseSchemasKey {
 
 /// The `properties` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetMetadataResponseSchemasKeyProperties {
+pub struct GetPolicySettingsMetadataResponseSchemasKeyProperties {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub key: Option<rt::serde_json::Value>,
 }
 
 /// The 200 response of `deletePolicy`.
@@ -4366,26 +4834,26 @@ pub struct ClonePolicyBody {
 pub struct UpdateBasePolicyBody {
     /// The `settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings3>,
+    pub settings: Option<PolicySettingsUpdate>,
 }
 
-/// The request body of `cloneBase`.
+/// The request body of `cloneBasePolicy`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CloneBaseBody {
+pub struct CloneBasePolicyBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-/// Optional parameters of [`Client::endpoint_query_groups`](crate::Client::endpoint_query_groups).
+/// Optional parameters of [`Client::query_endpoint_groups`](crate::Client::query_endpoint_groups).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointQueryGroupsParams {
+pub struct QueryEndpointGroupsParams {
     /// Endpoint group type.
     pub group_type: Option<String>,
     /// Sort criteria for endpoint groups. Valid sort fields are `id`, `name`, `createdAt`, and `updatedAt`. You can append ':asc' or ':desc' to each field to specify the sort direction. The default sort direction for each field is unspecified.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -4393,25 +4861,25 @@ pub struct EndpointQueryGroupsParams {
     /// The size of the page requested.
     pub page_size: Option<i64>,
     /// IDs to match.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Search term.
     pub search: Option<String>,
     /// Search your specified fields. The default is to search group names only.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Endpoint UUIDs.
-    pub endpoint_ids: Option<String>,
+    pub endpoint_ids: Option<Vec<String>>,
 }
 
-/// Optional parameters of [`Client::endpoint_add_new_group`](crate::Client::endpoint_add_new_group).
+/// Optional parameters of [`Client::add_endpoint_group`](crate::Client::add_endpoint_group).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointAddNewGroupParams {
+pub struct AddEndpointGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
-/// The request body of `endpointAddNewGroup`.
+/// The request body of `addEndpointGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointAddNewGroupBody {
+pub struct AddEndpointGroupBody {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -4427,13 +4895,13 @@ pub struct EndpointAddNewGroupBody {
     pub r#type: Option<String>,
 }
 
-/// Optional parameters of [`Client::get_groups_by_type`](crate::Client::get_groups_by_type).
+/// Optional parameters of [`Client::get_endpoint_groups_by_type`](crate::Client::get_endpoint_groups_by_type).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetGroupsByTypeParams {
+pub struct GetEndpointGroupsByTypeParams {
     /// Sort criteria for endpoint groups. Valid sort fields are `id`, `name`, `createdAt`, and `updatedAt`. You can append ':asc' or ':desc' to each field to specify the sort direction. The default sort direction for each field is unspecified.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -4441,44 +4909,44 @@ pub struct GetGroupsByTypeParams {
     /// The size of the page requested.
     pub page_size: Option<i64>,
     /// IDs to match.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Search term.
     pub search: Option<String>,
     /// Search your specified fields. The default is to search group names only.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Endpoint UUIDs.
-    pub endpoint_ids: Option<String>,
+    pub endpoint_ids: Option<Vec<String>>,
 }
 
-/// Optional parameters of [`Client::endpoint_get_group`](crate::Client::endpoint_get_group).
+/// Optional parameters of [`Client::get_endpoint_group`](crate::Client::get_endpoint_group).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointGetGroupParams {
+pub struct GetEndpointGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
-/// The 200 response of `endpointDeleteGroup`.
+/// The 200 response of `deleteEndpointGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointDeleteGroupResponse {
+pub struct DeleteEndpointGroupResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
-/// Optional parameters of [`Client::endpoint_update_group`](crate::Client::endpoint_update_group).
+/// Optional parameters of [`Client::update_endpoint_group`](crate::Client::update_endpoint_group).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointUpdateGroupParams {
+pub struct UpdateEndpointGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
-/// Optional parameters of [`Client::endpoints_in_group`](crate::Client::endpoints_in_group).
+/// Optional parameters of [`Client::get_endpoints_in_group`](crate::Client::get_endpoints_in_group).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointsInGroupParams {
+pub struct GetEndpointsInGroupParams {
     /// Defines how to sort the data. We are temporarily stopping support for this parameter until further notice.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// The key of the item from where to fetch a page.
     pub page_from_key: Option<String>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -4488,28 +4956,28 @@ pub struct EndpointsInGroupParams {
     /// Term to search for in the specified search fields. We are temporarily stopping support for this parameter until further notice.
     pub search: Option<String>,
     /// List of search fields for finding the given search term. Defaults to all applicable fields. We are temporarily stopping support for this parameter until further notice.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
 }
 
-/// The 200 response of `endpointsInGroup`.
+/// The 200 response of `getEndpointsInGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointsInGroupResponse {
+pub struct GetEndpointsInGroupResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<EndpointsInGroupResponseItemsItem>>,
+    pub items: Option<Vec<GetEndpointsInGroupResponseItemsItem>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageKeyPages>,
 }
 
-impl rt::Paginated for EndpointsInGroupResponse {
-    type Item = EndpointsInGroupResponseItemsItem;
+impl rt::Paginated for GetEndpointsInGroupResponse {
+    type Item = GetEndpointsInGroupResponseItemsItem;
 
-    fn items(&self) -> &[EndpointsInGroupResponseItemsItem] {
+    fn items(&self) -> &[GetEndpointsInGroupResponseItemsItem] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<EndpointsInGroupResponseItemsItem> {
+    fn into_items(self) -> Vec<GetEndpointsInGroupResponseItemsItem> {
         self.items.unwrap_or_default()
     }
 
@@ -4527,7 +4995,7 @@ impl rt::Paginated for EndpointsInGroupResponse {
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointsInGroupResponseItemsItem {
+pub struct GetEndpointsInGroupResponseItemsItem {
     /// The `hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
@@ -4536,7 +5004,7 @@ pub struct EndpointsInGroupResponseItemsItem {
     pub id: Option<String>,
     /// The `os` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<EndpointsInGroupResponseItemsItemOs>,
+    pub os: Option<GetEndpointsInGroupResponseItemsItemOs>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -4544,7 +5012,7 @@ pub struct EndpointsInGroupResponseItemsItem {
 
 /// The `os` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointsInGroupResponseItemsItemOs {
+pub struct GetEndpointsInGroupResponseItemsItemOs {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4553,29 +5021,29 @@ pub struct EndpointsInGroupResponseItemsItemOs {
     pub platform: Option<String>,
 }
 
-/// The request body of `endpointAddToGroup`.
+/// The request body of `addEndpointsToGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointAddToGroupBody {
+pub struct AddEndpointsToGroupBody {
     /// The `ids` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 
-/// The 201 response of `endpointAddToGroup`.
+/// The 201 response of `addEndpointsToGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointAddToGroupResponse {
+pub struct AddEndpointsToGroupResponse {
     /// The `addedEndpoints` property.
     #[serde(rename = "addedEndpoints")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub added_endpoints: Option<Vec<EndpointAddToGroupResponseAddedEndpointsItem>>,
+    pub added_endpoints: Option<Vec<AddEndpointsToGroupResponseAddedEndpointsItem>>,
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<EndpointAddToGroupResponseErrors>,
+    pub errors: Option<AddEndpointsToGroupResponseErrors>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointAddToGroupResponseAddedEndpointsItem {
+pub struct AddEndpointsToGroupResponseAddedEndpointsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4583,7 +5051,7 @@ pub struct EndpointAddToGroupResponseAddedEndpointsItem {
 
 /// The `errors` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointAddToGroupResponseErrors {
+pub struct AddEndpointsToGroupResponseErrors {
     /// The `endpointsNotFound` property.
     #[serde(rename = "endpointsNotFound")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4594,30 +5062,30 @@ pub struct EndpointAddToGroupResponseErrors {
     pub endpoints_of_wrong_type: Option<Vec<String>>,
 }
 
-/// Optional parameters of [`Client::endpoint_remove_from_group`](crate::Client::endpoint_remove_from_group).
+/// Optional parameters of [`Client::remove_endpoints_from_group`](crate::Client::remove_endpoints_from_group).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndpointRemoveFromGroupParams {
+pub struct RemoveEndpointsFromGroupParams {
     /// Endpoint IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
 }
 
-/// The 200 response of `endpointRemoveFromGroup`.
+/// The 200 response of `removeEndpointsFromGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointRemoveFromGroupResponse {
+pub struct RemoveEndpointsFromGroupResponse {
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<EndpointRemoveFromGroupResponseErrors>,
+    pub errors: Option<RemoveEndpointsFromGroupResponseErrors>,
     /// The `removedEndpoints` property.
     #[serde(rename = "removedEndpoints")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_endpoints: Option<
-        Vec<EndpointRemoveFromGroupResponseRemovedEndpointsItem>,
+        Vec<RemoveEndpointsFromGroupResponseRemovedEndpointsItem>,
     >,
 }
 
 /// The `errors` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointRemoveFromGroupResponseErrors {
+pub struct RemoveEndpointsFromGroupResponseErrors {
     /// The `endpointsNotFound` property.
     #[serde(rename = "endpointsNotFound")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4626,31 +5094,31 @@ pub struct EndpointRemoveFromGroupResponseErrors {
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointRemoveFromGroupResponseRemovedEndpointsItem {
+pub struct RemoveEndpointsFromGroupResponseRemovedEndpointsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-/// The 200 response of `endpointRemoveFromGroup2`.
+/// The 200 response of `removeEndpointFromGroup`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointRemoveFromGroup2Response {
+pub struct RemoveEndpointFromGroupResponse {
     /// The `removed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<bool>,
 }
 
-/// The 200 response of `recommendedPackages`.
+/// The 200 response of `getRecommendedPackages`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RecommendedPackagesResponse {
+pub struct GetRecommendedPackagesResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<RecommendedPackagesResponseItemsItem>>,
+    pub items: Option<Vec<GetRecommendedPackagesResponseItemsItem>>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RecommendedPackagesResponseItemsItem {
+pub struct GetRecommendedPackagesResponseItemsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4666,7 +5134,7 @@ pub struct RecommendedPackagesResponseItemsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetStaticPackagesParams {
     /// Defines how to sort the data.
-    pub sort: Option<String>,
+    pub sort: Option<Vec<String>>,
     /// Show static packages by endpoint type.
     pub endpoint_type: Option<String>,
     /// Filter to the platform of the static package.
@@ -4691,17 +5159,17 @@ pub struct GetStaticPackagesResponse {
     pub items: Option<Vec<Package>>,
 }
 
-/// The 200 response of `getComments`.
+/// The 200 response of `getPackageComments`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetCommentsResponse {
+pub struct GetPackageCommentsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<GetCommentsResponseItemsItem>>,
+    pub items: Option<Vec<GetPackageCommentsResponseItemsItem>>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetCommentsResponseItemsItem {
+pub struct GetPackageCommentsResponseItemsItem {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -4713,17 +5181,17 @@ pub struct GetCommentsResponseItemsItem {
     pub package: Option<Package>,
 }
 
-/// The request body of `updateComment`.
+/// The request body of `updatePackageComment`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateCommentBody {
+pub struct UpdatePackageCommentBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
-/// The 200 response of `deleteComment`.
+/// The 200 response of `deletePackageComment`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteCommentResponse {
+pub struct DeletePackageCommentResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,

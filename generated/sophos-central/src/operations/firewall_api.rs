@@ -2,7 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, Firewalls, GeoLocation, Group, Indicator, OfFirewall, PageNumberPages, Scan,
+    Actor, Firewall, FirewallGroup, GeoLocation, IdRefList, Indicator, PageNumberPages,
+    Scan,
 };
 
 impl crate::Client {
@@ -10,7 +11,7 @@ impl crate::Client {
     ///
     /// List of firewalls.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / List of firewalls` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / List of firewalls` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /firewall/v1/firewalls` (operation `listOfFirewalls`)
     ///
@@ -51,7 +52,7 @@ impl crate::Client {
     ///
     /// Delete firewall using its ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Delete firewall` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Delete firewall` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /firewall/v1/firewalls/{firewallId}` (operation `deleteFirewall`)
     ///
@@ -75,7 +76,7 @@ impl crate::Client {
     ///
     /// Update firewalls with supplied values.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Update firewall` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Update firewall` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /firewall/v1/firewalls/{firewallId}` (operation `updateFirewall`)
     ///
@@ -86,7 +87,7 @@ impl crate::Client {
         &self,
         firewall_id: &str,
         body: &UpdateFirewallBody,
-    ) -> rt::Result<rt::Response<OfFirewall>> {
+    ) -> rt::Result<rt::Response<Firewall>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "updateFirewall",
@@ -101,7 +102,7 @@ impl crate::Client {
     ///
     /// Action you want to do to a firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Run action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Run action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewalls/{firewallId}/action` (operation `runAction`)
     ///
@@ -127,7 +128,7 @@ impl crate::Client {
     ///
     /// Check firmware for firewalls.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Check firmware` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Check firmware` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewalls/actions/firmware-upgrade-check` (operation `checkFirmware`)
     ///
@@ -151,7 +152,7 @@ impl crate::Client {
     ///
     /// Upgrade firewalls.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Upgrade firewall` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Upgrade firewall` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewalls/actions/firmware-upgrade` (operation `upgradeFirewall`)
     ///
@@ -175,7 +176,7 @@ impl crate::Client {
     ///
     /// Cancel scheduled upgrade.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Cancel upgrade` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewalls / Cancel upgrade` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /firewall/v1/firewalls/actions/firmware-upgrade` (operation `cancelUpgrade`)
     ///
@@ -191,7 +192,7 @@ impl crate::Client {
                 "cancelUpgrade",
                 "/firewall/v1/firewalls/actions/firmware-upgrade",
             )
-            .query("ids", &params.ids);
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -199,7 +200,7 @@ impl crate::Client {
     ///
     /// Retrieve firewall groups.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Retrieve groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Retrieve groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /firewall/v1/firewall-groups` (operation `retrieveGroups`)
     ///
@@ -210,7 +211,25 @@ impl crate::Client {
         &self,
         params: &RetrieveGroupsParams,
     ) -> rt::Result<rt::Response<RetrieveGroupsResponse>> {
-        let request = rt::Request::new(
+        self.client.send(Self::retrieve_groups_request(params)).await?.json()
+    }
+
+    /// Every item of [`retrieve_groups`](Self::retrieve_groups), fetched page after page, as a stream.
+    ///
+    /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    pub fn retrieve_groups_stream(
+        &self,
+        params: &RetrieveGroupsParams,
+    ) -> rt::Pager<RetrieveGroupsResponse> {
+        self.client
+            .paginate(
+                Self::retrieve_groups_request(params),
+                rt::PageStyle::page_number("page", Some("pageSize"), 100),
+            )
+    }
+
+    fn retrieve_groups_request(params: &RetrieveGroupsParams) -> rt::Request {
+        rt::Request::new(
                 rt::Method::GET,
                 "retrieveGroups",
                 "/firewall/v1/firewall-groups",
@@ -220,15 +239,18 @@ impl crate::Client {
             .query("pageSize", &params.page_size)
             .query("recurseSubgroups", &params.recurse_subgroups)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields);
-        self.client.send(request).await?.json()
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Create group
     ///
     /// Create firewall group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Create group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Create group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewall-groups` (operation `createGroup`)
     ///
@@ -252,7 +274,7 @@ impl crate::Client {
     ///
     /// Delete firewall group using its ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Delete group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Delete group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /firewall/v1/firewall-groups/{groupId}` (operation `firewallDeleteGroup`)
     ///
@@ -276,7 +298,7 @@ impl crate::Client {
     ///
     /// Change firewall group name. You can also assign firewalls to group. Or remove firewalls from a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Update group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Update group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /firewall/v1/firewall-groups/{groupId}` (operation `firewallUpdateGroup`)
     ///
@@ -287,7 +309,7 @@ impl crate::Client {
         &self,
         group_id: &str,
         body: &FirewallUpdateGroupBody,
-    ) -> rt::Result<rt::Response<Group>> {
+    ) -> rt::Result<rt::Response<FirewallGroup>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "firewallUpdateGroup",
@@ -302,7 +324,7 @@ impl crate::Client {
     ///
     /// Synchronization status for the firewalls in a group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Firewalls syncStatus` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Sync Status / Firewalls syncStatus` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /firewall/v1/firewall-groups/{groupId}/firewalls/sync-status` (operation `firewallsSyncStatus`)
     ///
@@ -345,7 +367,7 @@ impl crate::Client {
                 "/firewall/v1/firewall-groups/{groupId}/firewalls/sync-status",
             )
             .path_param("groupId", group_id)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("pageSize", &params.page_size)
@@ -355,7 +377,7 @@ impl crate::Client {
     ///
     /// Retrieve mdr-threat-feed for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Retrieve mdr-threat` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Retrieve mdr-threat` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed` (operation `retrieveMdrThreat`)
     ///
@@ -379,7 +401,7 @@ impl crate::Client {
     ///
     /// Patch mdr-threat-feed for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Patch mdr-threat` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Patch mdr-threat` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/settings` (operation `patchMdrThreat`)
     ///
@@ -405,7 +427,7 @@ impl crate::Client {
     ///
     /// Create indicators of mdr-threat-feed for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Create indicators` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Create indicators` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators` (operation `createIndicators`)
     ///
@@ -431,7 +453,7 @@ impl crate::Client {
     ///
     /// Delete all IoCs of mdr-threat-feed for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Delete All IoCs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Delete All IoCs` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators` (operation `deleteAllIoCs`)
     ///
@@ -455,7 +477,7 @@ impl crate::Client {
     ///
     /// Delete given indicators of mdr-threat-feed for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Delete indicators` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Delete indicators` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators/delete` (operation `deleteIndicators`)
     ///
@@ -481,7 +503,7 @@ impl crate::Client {
     ///
     /// Search indicators exist of mdr-threat-feed for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Search indicators` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Search indicators` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators/search` (operation `searchIndicators`)
     ///
@@ -507,7 +529,7 @@ impl crate::Client {
     ///
     /// Retrieve transaction by Id for given firewall.
     ///
-    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Retrieve transaction` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Firewall API / Firewall Config / Retrieve transaction` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /firewall/v1/firewall-config/firewalls/{firewallId}/transactions/{transactionId}` (operation `retrieveTransaction`)
     ///
@@ -527,7 +549,7 @@ impl crate::Client {
             )
             .path_param("firewallId", firewall_id)
             .path_param("transactionId", transaction_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 }
@@ -552,20 +574,20 @@ pub struct ListOfFirewallsParams {
 pub struct ListOfFirewallsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<OfFirewall>>,
+    pub items: Option<Vec<Firewall>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageNumberPages>,
 }
 
 impl rt::Paginated for ListOfFirewallsResponse {
-    type Item = OfFirewall;
+    type Item = Firewall;
 
-    fn items(&self) -> &[OfFirewall] {
+    fn items(&self) -> &[Firewall] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<OfFirewall> {
+    fn into_items(self) -> Vec<Firewall> {
         self.items.unwrap_or_default()
     }
 
@@ -700,7 +722,7 @@ pub struct UpgradeFirewallResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelUpgradeParams {
     /// CSV based UUID.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
 }
 
 /// The 200 response of `cancelUpgrade`.
@@ -709,6 +731,63 @@ pub struct CancelUpgradeResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RetrieveGroupsSearchFieldsItem {
+    /// `name`
+    Name,
+    /// `parentId`
+    ParentId,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+impl RetrieveGroupsSearchFieldsItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::ParentId => "parentId",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "parentId" => Self::ParentId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RetrieveGroupsSearchFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RetrieveGroupsSearchFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
+
+impl std::fmt::Display for RetrieveGroupsSearchFieldsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::ParamValue for RetrieveGroupsSearchFieldsItem {
+    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(self.as_str().into())
+    }
 }
 
 /// Optional parameters of [`Client::retrieve_groups`](crate::Client::retrieve_groups).
@@ -724,8 +803,8 @@ pub struct RetrieveGroupsParams {
     pub recurse_subgroups: Option<bool>,
     /// Search.
     pub search: Option<String>,
-    /// Comma-separated fields to match. Valid fields are name, parentId.
-    pub search_fields: Option<String>,
+    /// Comma-separated fields to match. Valid fields are name, parentId. \[PM 2026-01-08\]
+    pub search_fields: Option<Vec<RetrieveGroupsSearchFieldsItem>>,
 }
 
 /// The 200 response of `retrieveGroups`.
@@ -733,31 +812,38 @@ pub struct RetrieveGroupsParams {
 pub struct RetrieveGroupsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Group>>,
+    pub items: Option<Vec<FirewallGroup>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<RetrieveGroupsResponsePages>,
+    pub pages: Option<PageNumberPages>,
 }
 
-/// The `pages` property.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RetrieveGroupsResponsePages {
-    /// The `current` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
-    /// The `items` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<i64>,
-    /// The `maxSize` property.
-    #[serde(rename = "maxSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_size: Option<String>,
-    /// The `size` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<String>,
-    /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<String>,
+impl rt::Paginated for RetrieveGroupsResponse {
+    type Item = FirewallGroup;
+
+    fn items(&self) -> &[FirewallGroup] {
+        self.items.as_deref().unwrap_or_default()
+    }
+
+    fn into_items(self) -> Vec<FirewallGroup> {
+        self.items.unwrap_or_default()
+    }
+
+    fn page_info(&self) -> rt::PageInfo {
+        rt::PageInfo {
+            current_page: self
+                .pages
+                .as_ref()
+                .and_then(|value| value.current.as_ref())
+                .and_then(|value| u64::try_from(*value).ok()),
+            total_pages: self
+                .pages
+                .as_ref()
+                .and_then(|value| value.total.as_ref())
+                .and_then(|value| u64::try_from(*value).ok()),
+            ..Default::default()
+        }
+    }
 }
 
 /// The request body of `createGroup`.
@@ -797,7 +883,7 @@ pub struct CreateGroupResponse {
     pub created_by: Option<Actor>,
     /// The `firewalls` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firewalls: Option<Firewalls>,
+    pub firewalls: Option<IdRefList>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -885,7 +971,7 @@ pub struct FirewallUpdateGroupBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FirewallsSyncStatusParams {
     /// CSV based UUID.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// Whether the number of pages should be calculated and returned in the response.
@@ -1050,11 +1136,76 @@ pub struct SearchIndicatorsResponse {
     pub transaction_id: Option<String>,
 }
 
+/// One item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RetrieveTransactionFieldsItem {
+    /// `request`
+    Request,
+    /// `response`
+    Response,
+    /// `expiryAt`
+    ExpiryAt,
+    /// `finishedAt`
+    FinishedAt,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+impl RetrieveTransactionFieldsItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Request => "request",
+            Self::Response => "response",
+            Self::ExpiryAt => "expiryAt",
+            Self::FinishedAt => "finishedAt",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value as sent on the wire.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "request" => Self::Request,
+            "response" => Self::Response,
+            "expiryAt" => Self::ExpiryAt,
+            "finishedAt" => Self::FinishedAt,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl serde::Serialize for RetrieveTransactionFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RetrieveTransactionFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
+
+impl std::fmt::Display for RetrieveTransactionFieldsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rt::ParamValue for RetrieveTransactionFieldsItem {
+    fn to_param(&self) -> Option<std::borrow::Cow<'_, str>> {
+        Some(self.as_str().into())
+    }
+}
+
 /// Optional parameters of [`Client::retrieve_transaction`](crate::Client::retrieve_transaction).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveTransactionParams {
-    /// Return the specified fields.Valid fields are request, response, expiryAt, finishedAt.
-    pub fields: Option<String>,
+    /// Return the specified fields.Valid fields are request, response, expiryAt, finishedAt. \[PM 2026-01-08\]
+    pub fields: Option<Vec<RetrieveTransactionFieldsItem>>,
 }
 
 /// The 200 response of `retrieveTransaction`.
@@ -1080,7 +1231,7 @@ pub struct RetrieveTransactionResponse {
     pub request: Option<RetrieveTransactionResponseRequest>,
     /// The `response` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub response: Option<rt::serde_json::Value>,
     /// The `result` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
@@ -1100,5 +1251,5 @@ pub struct RetrieveTransactionResponseRequest {
     pub path: Option<String>,
     /// The `query` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub query: Option<Vec<rt::serde_json::Value>>,
 }

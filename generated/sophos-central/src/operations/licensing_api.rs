@@ -8,7 +8,7 @@ impl crate::Client {
     ///
     /// Get tenant licenses.
     ///
-    /// Drafted by `cargo xtask import` from the request `Licensing API / Licensing / Get licenses` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Licensing API / Licensing / Get licenses` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /licenses/v1/licenses` (operation `getLicenses`)
     ///
@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// Get firewalls claimed by tenant or managed by the partner.
     ///
-    /// Drafted by `cargo xtask import` from the request `Licensing API / Licensing / Get firewalls` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Licensing API / Licensing / Get firewalls` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /licenses/v1/licenses/firewalls` (operation `getFirewalls`)
     ///

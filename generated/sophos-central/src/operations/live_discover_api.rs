@@ -2,8 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, Category, Category2, Enrichment, Enrichment2, MatchEndpoints, PageKeyPages,
-    PageNumberPages, Query, Variable,
+    Actor, Enrichment, EnrichmentRequest, LiveDiscoverQueryRun, MatchEndpoints,
+    PageKeyPages, PageNumberPages, QueryCategory, QueryCategorySummary, Variable,
 };
 
 impl crate::Client {
@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Get all categories, canned as well as custom.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Categories / List categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Categories / List categories` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/categories` (operation `listCategories`)
     ///
@@ -27,7 +27,7 @@ impl crate::Client {
                 "listCategories",
                 "/live-discover/v1/queries/categories",
             )
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -35,7 +35,7 @@ impl crate::Client {
     ///
     /// Get the details of a category by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Categories / Get category` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Categories / Get category` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/categories/{categoryId}` (operation `getCategory`)
     ///
@@ -46,14 +46,14 @@ impl crate::Client {
         &self,
         category_id: &str,
         params: &GetCategoryParams,
-    ) -> rt::Result<rt::Response<Category>> {
+    ) -> rt::Result<rt::Response<QueryCategory>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getCategory",
                 "/live-discover/v1/queries/categories/{categoryId}",
             )
             .path_param("categoryId", category_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -61,7 +61,7 @@ impl crate::Client {
     ///
     /// Get queries matching the given filters.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Queries / Get queries` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Queries / Get queries` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries` (operation `getQueries`)
     ///
@@ -93,18 +93,22 @@ impl crate::Client {
         rt::Request::new(rt::Method::GET, "getQueries", "/live-discover/v1/queries")
             .query("categoryId", &params.category_id)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("pageSize", &params.page_size)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
     }
 
     /// Get query
     ///
     /// Get a query by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Queries / Get query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Queries / Get query` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/{queryId}` (operation `getQuery`)
     ///
@@ -122,7 +126,7 @@ impl crate::Client {
                 "/live-discover/v1/queries/{queryId}",
             )
             .path_param("queryId", query_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -130,7 +134,7 @@ impl crate::Client {
     ///
     /// Get the list of query runs matching the given filters.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / List query runs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / List query runs` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/runs` (operation `listQueryRuns`)
     ///
@@ -168,11 +172,11 @@ impl crate::Client {
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("queryId", &params.query_id)
             .query("categoryId", &params.category_id)
-            .query("status", &params.status)
-            .query("result", &params.result)
+            .query_array("status", params.status.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("result", params.result.as_deref(), rt::ArrayStyle::Comma)
             .query("createdByPrincipalType", &params.created_by_principal_type)
     }
 
@@ -180,7 +184,7 @@ impl crate::Client {
     ///
     /// Run a saved EDR query or an ad hoc query on remote endpoints.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Run query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Run query` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /live-discover/v1/queries/runs` (operation `runQuery`)
     ///
@@ -190,7 +194,7 @@ impl crate::Client {
     pub async fn run_query(
         &self,
         body: &RunQueryBody,
-    ) -> rt::Result<rt::Response<Query>> {
+    ) -> rt::Result<rt::Response<LiveDiscoverQueryRun>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "runQuery",
@@ -204,7 +208,7 @@ impl crate::Client {
     ///
     /// Get a query run by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Get query run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Get query run` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/runs/{runId}` (operation `getQueryRun`)
     ///
@@ -215,14 +219,14 @@ impl crate::Client {
         &self,
         run_id: &str,
         params: &GetQueryRunParams,
-    ) -> rt::Result<rt::Response<Query>> {
+    ) -> rt::Result<rt::Response<LiveDiscoverQueryRun>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getQueryRun",
                 "/live-discover/v1/queries/runs/{runId}",
             )
             .path_param("runId", run_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -230,7 +234,7 @@ impl crate::Client {
     ///
     /// Get statuses of endpoints in the query run.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Get endpoints` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Runs / Get endpoints` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/runs/{runId}/endpoints` (operation `getEndpoints`)
     ///
@@ -271,7 +275,7 @@ impl crate::Client {
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
             .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("match", &params.r#match)
     }
 
@@ -279,7 +283,7 @@ impl crate::Client {
     ///
     /// Get the results of a query run.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Run Results / Get results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Query Run Results / Get results` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/queries/runs/{runId}/results` (operation `getResults`)
     ///
@@ -326,7 +330,7 @@ impl crate::Client {
     ///
     /// Get enrichments.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Get enrichments` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Get enrichments` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /live-discover/v1/enrichment-pivots` (operation `getEnrichments`)
     ///
@@ -348,7 +352,7 @@ impl crate::Client {
     ///
     /// Create a new enrichment.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Create enrichment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Create enrichment` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /live-discover/v1/enrichment-pivots` (operation `createEnrichment`)
     ///
@@ -357,7 +361,7 @@ impl crate::Client {
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_enrichment(
         &self,
-        body: &Enrichment2,
+        body: &EnrichmentRequest,
     ) -> rt::Result<rt::Response<Enrichment>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -372,7 +376,7 @@ impl crate::Client {
     ///
     /// Delete enrichment.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Delete enrichment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Delete enrichment` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /live-discover/v1/enrichment-pivots/{enrichmentPivotId}` (operation `deleteEnrichment`)
     ///
@@ -396,7 +400,7 @@ impl crate::Client {
     ///
     /// Update an existing enrichment.
     ///
-    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Update enrichment` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Live Discover API / Live Discover / Update enrichment` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /live-discover/v1/enrichment-pivots/{enrichmentPivotId}` (operation `updateEnrichment`)
     ///
@@ -406,7 +410,7 @@ impl crate::Client {
     pub async fn update_enrichment(
         &self,
         enrichment_pivot_id: &str,
-        body: &Enrichment2,
+        body: &EnrichmentRequest,
     ) -> rt::Result<rt::Response<Enrichment>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
@@ -423,7 +427,7 @@ impl crate::Client {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCategoriesParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `listCategories`.
@@ -431,14 +435,14 @@ pub struct ListCategoriesParams {
 pub struct ListCategoriesResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Category2>>,
+    pub items: Option<Vec<QueryCategorySummary>>,
 }
 
 /// Optional parameters of [`Client::get_category`](crate::Client::get_category).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCategoryParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::get_queries`](crate::Client::get_queries).
@@ -449,7 +453,7 @@ pub struct GetQueriesParams {
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search only within the specified fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// The size of the page requested.
     pub page_size: Option<i64>,
     /// The page number to fetch, starting with 1.
@@ -457,7 +461,7 @@ pub struct GetQueriesParams {
     /// Whether the number of pages should be calculated and returned in the response.
     pub page_total: Option<bool>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `getQueries`.
@@ -538,7 +542,7 @@ pub struct GetQueriesResponseItemsItemCategoriesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQueryParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `getQuery`.
@@ -640,15 +644,15 @@ pub struct ListQueryRunsParams {
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Query ID.
     pub query_id: Option<String>,
     /// Category ID.
     pub category_id: Option<String>,
     /// One or more values indicating the status of a query run.
-    pub status: Option<String>,
+    pub status: Option<Vec<String>>,
     /// One or more values indicating the overall result of a query run.
-    pub result: Option<String>,
+    pub result: Option<Vec<String>>,
     /// Type of principal that ran the query.
     pub created_by_principal_type: Option<String>,
 }
@@ -698,14 +702,14 @@ pub struct ListQueryRunsResponseItemsItem {
     /// The `endpointCounts` property.
     #[serde(rename = "endpointCounts")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_counts: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub endpoint_counts: Option<rt::serde_json::Value>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `matchEndpoints` property.
     #[serde(rename = "matchEndpoints")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub match_endpoints: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub match_endpoints: Option<rt::serde_json::Value>,
     /// The `maxDurationInSeconds` property.
     #[serde(rename = "maxDurationInSeconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -776,7 +780,7 @@ pub struct RunQueryBodySavedQuery {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetQueryRunParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::get_endpoints`](crate::Client::get_endpoints).
@@ -791,7 +795,7 @@ pub struct GetEndpointsParams {
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Combination of query run status, result, and "with data" filter, delimited with a `:` (colon) symbol. For example, `finished:succeeded:withData`, `finished:succeeded:withoutData`.
     pub r#match: Option<String>,
 }

@@ -2,8 +2,9 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, App, AppGroup, AssignedPerson, Compliance, Created, DeviceGroup, DeviceGroup2,
-    DeviceProperty, HealthState, IosAutoEnrollment, Os, PageNumberPages, Tenant2,
+    Actor, App, AppGroup, AssignedPerson, Compliance, CreatedMobileAction, DeviceGroup,
+    DeviceGroupInput, DeviceProperty, HealthState, IdNameRef, IosAutoEnrollment, Os,
+    PageNumberPages,
 };
 
 impl crate::Client {
@@ -11,7 +12,7 @@ impl crate::Client {
     ///
     /// Get static setup data for IXM auto enrollments.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Static Setup Data / IXM enrollment settings` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Static Setup Data / IXM enrollment settings` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/static-setup-data/ixm-auto-enrollment` (operation `ixmEnrollmentSettings`)
     ///
@@ -33,7 +34,7 @@ impl crate::Client {
     ///
     /// Get list of mobile operating systems.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Operating Systems / List mobile OSs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Operating Systems / List mobile OSs` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/operating-systems` (operation `listMobileOSs`)
     ///
@@ -67,8 +68,8 @@ impl crate::Client {
                 "listMobileOSs",
                 "/mobile/v1/operating-systems",
             )
-            .query("fields", &params.fields)
-            .query("ids", &params.ids)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
@@ -82,7 +83,7 @@ impl crate::Client {
     ///
     /// Get mobile operating system by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Operating Systems / Get mobile OS by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Operating Systems / Get mobile OS by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/operating-systems/{id}` (operation `getMobileOsById`)
     ///
@@ -101,7 +102,7 @@ impl crate::Client {
             )
             .path_param("id", id)
             .query("view", &params.view)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -109,7 +110,7 @@ impl crate::Client {
     ///
     /// Get list of devices.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get list of devices` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get list of devices` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices` (operation `getListOfDevices`)
     ///
@@ -139,16 +140,24 @@ impl crate::Client {
 
     fn get_list_of_devices_request(params: &GetListOfDevicesParams) -> rt::Request {
         rt::Request::new(rt::Method::GET, "getListOfDevices", "/mobile/v1/devices")
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
-            .query("ids", &params.ids)
-            .query("operatingSystemIds", &params.operating_system_ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
+            .query_array(
+                "operatingSystemIds",
+                params.operating_system_ids.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("platform", &params.platform)
             .query("managementType", &params.management_type)
             .query("managedState", &params.managed_state)
@@ -160,14 +169,18 @@ impl crate::Client {
             .query("createdAfter", &params.created_after)
             .query("lastSeenBefore", &params.last_seen_before)
             .query("lastSeenAfter", &params.last_seen_after)
-            .query("deviceGroupIds", &params.device_group_ids)
+            .query_array(
+                "deviceGroupIds",
+                params.device_group_ids.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Create mobile device
     ///
     /// Create mobile device.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Create mobile device` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Create mobile device` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/devices` (operation `createMobileDevice`)
     ///
@@ -184,7 +197,7 @@ impl crate::Client {
                 "createMobileDevice",
                 "/mobile/v1/devices",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -194,25 +207,25 @@ impl crate::Client {
     ///
     /// Get mobile device by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /mobile/v1/devices/{id}` (operation `getById`)
+    /// `GET /mobile/v1/devices/{id}` (operation `getMobileDevice`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 401 (Status 401 (from the vendor's examples).), 403 (Status 403 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 429 (Status 429 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
-    pub async fn get_by_id(
+    pub async fn get_mobile_device(
         &self,
         id: &str,
-        params: &GetByIdParams,
-    ) -> rt::Result<rt::Response<GetByIdResponse>> {
+        params: &GetMobileDeviceParams,
+    ) -> rt::Result<rt::Response<GetMobileDeviceResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "getById",
+                "getMobileDevice",
                 "/mobile/v1/devices/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view);
         self.client.send(request).await?.json()
     }
@@ -221,7 +234,7 @@ impl crate::Client {
     ///
     /// Update a mobile device.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Update mobile device` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Update mobile device` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PUT /mobile/v1/devices/{id}` (operation `updateMobileDevice`)
     ///
@@ -240,7 +253,7 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -250,7 +263,7 @@ impl crate::Client {
     ///
     /// Delete a mobile device.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Delete mobile device` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Delete mobile device` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /mobile/v1/devices/{id}` (operation `deleteMobileDevice`)
     ///
@@ -274,7 +287,7 @@ impl crate::Client {
     ///
     /// Get list of device properties.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List device properties` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List device properties` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices/{id}/properties` (operation `listDeviceProperties`)
     ///
@@ -314,14 +327,18 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/properties",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("devicePropertyType", &params.device_property_type)
             .query("devicePropertyKey", &params.device_property_key)
     }
@@ -330,7 +347,7 @@ impl crate::Client {
     ///
     /// Create custom device property.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Create device property` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Create device property` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/devices/{id}/properties` (operation `createDeviceProperty`)
     ///
@@ -349,7 +366,7 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/properties",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -359,7 +376,7 @@ impl crate::Client {
     ///
     /// Update a device property by key.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Update property by key` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Update property by key` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PUT /mobile/v1/devices/{id}/properties/{propertyKey}` (operation `updatePropertyByKey`)
     ///
@@ -380,7 +397,7 @@ impl crate::Client {
             )
             .path_param("id", id)
             .path_param("propertyKey", property_key)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -390,7 +407,7 @@ impl crate::Client {
     ///
     /// Delete single device property by key.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Delete property by key` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Delete property by key` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /mobile/v1/devices/{id}/properties/{propertyKey}` (operation `deletePropertyByKey`)
     ///
@@ -416,7 +433,7 @@ impl crate::Client {
     ///
     /// Get list of compliance violations.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List violations` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List violations` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices/{id}/compliance-violations` (operation `listViolations`)
     ///
@@ -453,7 +470,7 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/compliance-violations",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .query("sort", &params.sort)
             .query("page", &params.page)
@@ -466,7 +483,7 @@ impl crate::Client {
     ///
     /// Get list of Intercept X for Mobile scan results.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List IXM scan results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List IXM scan results` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices/{id}/scan-results` (operation `listIxmScanResults`)
     ///
@@ -506,14 +523,18 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/scan-results",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("scanResultType", &params.scan_result_type)
     }
 
@@ -521,7 +542,7 @@ impl crate::Client {
     ///
     /// Get list of assigned policies.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List assigned policies` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List assigned policies` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices/{id}/policies` (operation `listAssignedPolicies`)
     ///
@@ -561,21 +582,25 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/policies",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// List installed apps
     ///
     /// Get list of installed apps.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List installed apps` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / List installed apps` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices/{id}/installed-apps` (operation `listInstalledApps`)
     ///
@@ -615,14 +640,18 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/installed-apps",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("appSource", &params.app_source)
     }
 
@@ -630,7 +659,7 @@ impl crate::Client {
     ///
     /// Get device location.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get location` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Devices / Get location` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/devices/{id}/location` (operation `mobileGetLocation`)
     ///
@@ -648,7 +677,7 @@ impl crate::Client {
                 "/mobile/v1/devices/{id}/location",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view);
         self.client.send(request).await?.json()
     }
@@ -657,7 +686,7 @@ impl crate::Client {
     ///
     /// Get list of device groups.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / List device groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / List device groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/device-groups` (operation `listDeviceGroups`)
     ///
@@ -687,22 +716,26 @@ impl crate::Client {
 
     fn list_device_groups_request(params: &ListDeviceGroupsParams) -> rt::Request {
         rt::Request::new(rt::Method::GET, "listDeviceGroups", "/mobile/v1/device-groups")
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
     }
 
     /// Create device group
     ///
     /// Create device group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Create device group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Create device group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/device-groups` (operation `createDeviceGroup`)
     ///
@@ -711,7 +744,7 @@ impl crate::Client {
     /// The `X-Tenant-ID` header is set by the client (see the crate documentation).
     pub async fn create_device_group(
         &self,
-        body: &DeviceGroup2,
+        body: &DeviceGroupInput,
         params: &CreateDeviceGroupParams,
     ) -> rt::Result<rt::Response<DeviceGroup>> {
         let request = rt::Request::new(
@@ -719,7 +752,7 @@ impl crate::Client {
                 "createDeviceGroup",
                 "/mobile/v1/device-groups",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -729,7 +762,7 @@ impl crate::Client {
     ///
     /// Get device group by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Device group by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Device group by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/device-groups/{id}` (operation `deviceGroupById`)
     ///
@@ -747,7 +780,7 @@ impl crate::Client {
                 "/mobile/v1/device-groups/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view);
         self.client.send(request).await?.json()
     }
@@ -756,7 +789,7 @@ impl crate::Client {
     ///
     /// Update device group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Update device group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Update device group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PUT /mobile/v1/device-groups/{id}` (operation `updateDeviceGroup`)
     ///
@@ -766,7 +799,7 @@ impl crate::Client {
     pub async fn update_device_group(
         &self,
         id: &str,
-        body: &DeviceGroup2,
+        body: &DeviceGroupInput,
         params: &UpdateDeviceGroupParams,
     ) -> rt::Result<rt::Response<DeviceGroup>> {
         let request = rt::Request::new(
@@ -775,7 +808,7 @@ impl crate::Client {
                 "/mobile/v1/device-groups/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -785,7 +818,7 @@ impl crate::Client {
     ///
     /// Delete device group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Delete device group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Device Groups / Delete device group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /mobile/v1/device-groups/{id}` (operation `deleteDeviceGroup`)
     ///
@@ -809,7 +842,7 @@ impl crate::Client {
     ///
     /// Get list of actions.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get list of actions` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get list of actions` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/actions` (operation `getListOfActions`)
     ///
@@ -839,14 +872,18 @@ impl crate::Client {
 
     fn get_list_of_actions_request(params: &GetListOfActionsParams) -> rt::Request {
         rt::Request::new(rt::Method::GET, "getListOfActions", "/mobile/v1/actions")
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
-            .query("ids", &params.ids)
-            .query("endpointIds", &params.endpoint_ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
+            .query_array(
+                "endpointIds",
+                params.endpoint_ids.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("actionType", &params.action_type)
             .query("actionState", &params.action_state)
             .query("actionError", &params.action_error)
@@ -860,7 +897,7 @@ impl crate::Client {
     ///
     /// Get action by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get action by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get action by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/actions/{id}` (operation `getActionById`)
     ///
@@ -878,7 +915,7 @@ impl crate::Client {
                 "/mobile/v1/actions/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view);
         self.client.send(request).await?.json()
     }
@@ -887,7 +924,7 @@ impl crate::Client {
     ///
     /// Delete action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Delete action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Delete action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /mobile/v1/actions/{id}` (operation `deleteAction`)
     ///
@@ -911,7 +948,7 @@ impl crate::Client {
     ///
     /// Create Sync action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Sync action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Sync action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/sync` (operation `syncAction`)
     ///
@@ -928,7 +965,7 @@ impl crate::Client {
                 "syncAction",
                 "/mobile/v1/actions/sync",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -938,7 +975,7 @@ impl crate::Client {
     ///
     /// Create Get Log action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get logs action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Get logs action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/get-logs` (operation `getLogsAction`)
     ///
@@ -955,7 +992,7 @@ impl crate::Client {
                 "getLogsAction",
                 "/mobile/v1/actions/get-logs",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -965,7 +1002,7 @@ impl crate::Client {
     ///
     /// Create Scan action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Scan action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Scan action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/scan` (operation `scanAction`)
     ///
@@ -982,7 +1019,7 @@ impl crate::Client {
                 "scanAction",
                 "/mobile/v1/actions/scan",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -992,7 +1029,7 @@ impl crate::Client {
     ///
     /// Create Unenroll action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Unenroll action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Unenroll action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/unenroll` (operation `unenrollAction`)
     ///
@@ -1009,7 +1046,7 @@ impl crate::Client {
                 "unenrollAction",
                 "/mobile/v1/actions/unenroll",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1019,7 +1056,7 @@ impl crate::Client {
     ///
     /// Create Send Message action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Send Message action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Send Message action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/send-message` (operation `sendMessageAction`)
     ///
@@ -1036,7 +1073,7 @@ impl crate::Client {
                 "sendMessageAction",
                 "/mobile/v1/actions/send-message",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1046,7 +1083,7 @@ impl crate::Client {
     ///
     /// Create Locate action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Locate action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Locate action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/locate` (operation `locateAction`)
     ///
@@ -1063,7 +1100,7 @@ impl crate::Client {
                 "locateAction",
                 "/mobile/v1/actions/locate",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1073,7 +1110,7 @@ impl crate::Client {
     ///
     /// Create Lock action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Lock action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Lock action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/lock` (operation `lockAction`)
     ///
@@ -1090,7 +1127,7 @@ impl crate::Client {
                 "lockAction",
                 "/mobile/v1/actions/lock",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1100,7 +1137,7 @@ impl crate::Client {
     ///
     /// Create Wipe action.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Wipe action` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / Actions / Wipe action` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/actions/wipe` (operation `wipeAction`)
     ///
@@ -1117,7 +1154,7 @@ impl crate::Client {
                 "wipeAction",
                 "/mobile/v1/actions/wipe",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1127,7 +1164,7 @@ impl crate::Client {
     ///
     /// Get list of app groups.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / List app groups` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / List app groups` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/app-groups` (operation `listAppGroups`)
     ///
@@ -1157,15 +1194,19 @@ impl crate::Client {
 
     fn list_app_groups_request(params: &ListAppGroupsParams) -> rt::Request {
         rt::Request::new(rt::Method::GET, "listAppGroups", "/mobile/v1/app-groups")
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
-            .query("ids", &params.ids)
+            .query_array("ids", params.ids.as_deref(), rt::ArrayStyle::Comma)
             .query("sort", &params.sort)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("platform", &params.platform)
     }
 
@@ -1173,7 +1214,7 @@ impl crate::Client {
     ///
     /// Create app group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Create app group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Create app group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /mobile/v1/app-groups` (operation `createAppGroup`)
     ///
@@ -1190,7 +1231,7 @@ impl crate::Client {
                 "createAppGroup",
                 "/mobile/v1/app-groups",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1200,7 +1241,7 @@ impl crate::Client {
     ///
     /// Get an app group by id.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Get app group by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Get app group by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /mobile/v1/app-groups/{id}` (operation `getAppGroupById`)
     ///
@@ -1218,7 +1259,7 @@ impl crate::Client {
                 "/mobile/v1/app-groups/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view);
         self.client.send(request).await?.json()
     }
@@ -1227,7 +1268,7 @@ impl crate::Client {
     ///
     /// Delete an app group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Delete app group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Delete app group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /mobile/v1/app-groups/{id}` (operation `deleteAppGroup`)
     ///
@@ -1251,7 +1292,7 @@ impl crate::Client {
     ///
     /// Update parts of an app group.
     ///
-    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Update app group` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Mobile API / AppGroups / Update app group` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /mobile/v1/app-groups/{id}` (operation `updateAppGroup`)
     ///
@@ -1270,7 +1311,7 @@ impl crate::Client {
                 "/mobile/v1/app-groups/{id}",
             )
             .path_param("id", id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("view", &params.view)
             .json_body(body);
         self.client.send(request).await?.json()
@@ -1301,9 +1342,9 @@ pub struct IxmEnrollmentSettingsResponseTenant {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMobileOSsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// List of IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -1394,20 +1435,20 @@ pub struct GetMobileOsByIdParams {
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::get_list_of_devices`](crate::Client::get_list_of_devices).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetListOfDevicesParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// List of IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// List of operating system IDs.
-    pub operating_system_ids: Option<String>,
+    pub operating_system_ids: Option<Vec<String>>,
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -1419,7 +1460,7 @@ pub struct GetListOfDevicesParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Filter objects by platform.
     pub platform: Option<String>,
     /// Filter objects by management type.
@@ -1427,7 +1468,7 @@ pub struct GetListOfDevicesParams {
     /// Filter objects by management status.
     pub managed_state: Option<String>,
     /// Filter objects by compliance status.
-    pub compliant: Option<String>,
+    pub compliant: Option<bool>,
     /// Filter objects by compliance violation severity.
     pub violation_severity: Option<String>,
     /// Filter objects by health status.
@@ -1443,7 +1484,7 @@ pub struct GetListOfDevicesParams {
     /// Find devices last seen after the given date and time (UTC) or within a time interval relative to the current date and time (inclusive).
     pub last_seen_after: Option<String>,
     /// List of device group IDs.
-    pub device_group_ids: Option<String>,
+    pub device_group_ids: Option<Vec<String>>,
 }
 
 /// The 200 response of `getListOfDevices`.
@@ -1529,14 +1570,14 @@ pub struct GetListOfDevicesResponseItemsItem {
     pub ownership_type: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
 }
 
 /// Optional parameters of [`Client::create_mobile_device`](crate::Client::create_mobile_device).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMobileDeviceParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -1588,21 +1629,21 @@ pub struct CreateMobileDeviceResponse {
     pub os: Option<Os>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
 }
 
-/// Optional parameters of [`Client::get_by_id`](crate::Client::get_by_id).
+/// Optional parameters of [`Client::get_mobile_device`](crate::Client::get_mobile_device).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetByIdParams {
+pub struct GetMobileDeviceParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
 
-/// The 200 response of `getById`.
+/// The 200 response of `getMobileDevice`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetByIdResponse {
+pub struct GetMobileDeviceResponse {
     /// The `assignedPerson` property.
     #[serde(rename = "assignedPerson")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1617,7 +1658,7 @@ pub struct GetByIdResponse {
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub created_at: Option<rt::serde_json::Value>,
     /// The `createdBy` property.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1628,7 +1669,7 @@ pub struct GetByIdResponse {
     /// The `deviceGroup` property.
     #[serde(rename = "deviceGroup")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_group: Option<Tenant2>,
+    pub device_group: Option<IdNameRef>,
     /// The `email` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -1646,11 +1687,11 @@ pub struct GetByIdResponse {
     /// The `ixmAppLastSeenAt` property.
     #[serde(rename = "ixmAppLastSeenAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ixm_app_last_seen_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub ixm_app_last_seen_at: Option<rt::serde_json::Value>,
     /// The `lastSeenAt` property.
     #[serde(rename = "lastSeenAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub last_seen_at: Option<rt::serde_json::Value>,
     /// The `logLevel` property.
     #[serde(rename = "logLevel")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1684,21 +1725,21 @@ pub struct GetByIdResponse {
     /// The `scanResultSummary` property.
     #[serde(rename = "scanResultSummary")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result_summary: Option<GetByIdResponseScanResultSummary>,
+    pub scan_result_summary: Option<GetMobileDeviceResponseScanResultSummary>,
     /// The `smcAppLastSeenAt` property.
     #[serde(rename = "smcAppLastSeenAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub smc_app_last_seen_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub smc_app_last_seen_at: Option<rt::serde_json::Value>,
     /// The `supervised` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervised: Option<bool>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
     /// The `updatedAt` property.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub updated_at: Option<rt::serde_json::Value>,
     /// The `updatedBy` property.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1707,7 +1748,7 @@ pub struct GetByIdResponse {
 
 /// The `scanResultSummary` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct GetByIdResponseScanResultSummary {
+pub struct GetMobileDeviceResponseScanResultSummary {
     /// The `lastScannedAt` property.
     #[serde(rename = "lastScannedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1734,7 +1775,7 @@ pub struct GetByIdResponseScanResultSummary {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMobileDeviceParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -1796,7 +1837,7 @@ pub struct UpdateMobileDeviceResponse {
     pub ownership_type: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
 }
 
 /// The 200 response of `deleteMobileDevice`.
@@ -1811,7 +1852,7 @@ pub struct DeleteMobileDeviceResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDevicePropertiesParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// Defines how to sort the data.
@@ -1825,7 +1866,7 @@ pub struct ListDevicePropertiesParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Filter objects by devicePropertyType.
     pub device_property_type: Option<String>,
     /// Filter objects by device property key.
@@ -1875,7 +1916,7 @@ impl rt::Paginated for ListDevicePropertiesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDevicePropertyParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -1895,7 +1936,7 @@ pub struct CreateDevicePropertyBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePropertyByKeyParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -1920,7 +1961,7 @@ pub struct DeletePropertyByKeyResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListViolationsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// Defines how to sort the data.
@@ -1996,7 +2037,7 @@ pub struct ListViolationsResponseItemsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIxmScanResultsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// Defines how to sort the data.
@@ -2010,7 +2051,7 @@ pub struct ListIxmScanResultsParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Filter objects by scanResultType.
     pub scan_result_type: Option<String>,
 }
@@ -2060,7 +2101,7 @@ pub struct ListIxmScanResultsResponseItemsItem {
     /// The `detectedAt` property.
     #[serde(rename = "detectedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detected_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub detected_at: Option<rt::serde_json::Value>,
     /// The `identifier` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
@@ -2087,7 +2128,7 @@ pub struct ListIxmScanResultsResponseItemsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAssignedPoliciesParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// Defines how to sort the data.
@@ -2101,7 +2142,7 @@ pub struct ListAssignedPoliciesParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `listAssignedPolicies`.
@@ -2181,7 +2222,7 @@ pub struct ListAssignedPoliciesResponseItemsItemPolicy {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInstalledAppsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// Defines how to sort the data.
@@ -2195,7 +2236,7 @@ pub struct ListInstalledAppsParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Filter objects by appSource.
     pub app_source: Option<String>,
 }
@@ -2264,7 +2305,7 @@ pub struct ListInstalledAppsResponseItemsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileGetLocationParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2281,7 +2322,7 @@ pub struct MobileGetLocationResponse {
     /// The `locatedAt` property.
     #[serde(rename = "locatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub located_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub located_at: Option<rt::serde_json::Value>,
     /// The `longitude` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
@@ -2291,11 +2332,11 @@ pub struct MobileGetLocationResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDeviceGroupsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// List of IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -2307,7 +2348,7 @@ pub struct ListDeviceGroupsParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `listDeviceGroups`.
@@ -2355,11 +2396,11 @@ pub struct ListDeviceGroupsResponseItemsItem {
     /// The `corporateCompliancePolicy` property.
     #[serde(rename = "corporateCompliancePolicy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corporate_compliance_policy: Option<Tenant2>,
+    pub corporate_compliance_policy: Option<IdNameRef>,
     /// The `employeeCompliancePolicy` property.
     #[serde(rename = "employeeCompliancePolicy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_compliance_policy: Option<Tenant2>,
+    pub employee_compliance_policy: Option<IdNameRef>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2372,14 +2413,14 @@ pub struct ListDeviceGroupsResponseItemsItem {
     pub name: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
 }
 
 /// Optional parameters of [`Client::create_device_group`](crate::Client::create_device_group).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeviceGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2388,7 +2429,7 @@ pub struct CreateDeviceGroupParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceGroupByIdParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2399,11 +2440,11 @@ pub struct DeviceGroupByIdResponse {
     /// The `corporateCompliancePolicy` property.
     #[serde(rename = "corporateCompliancePolicy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corporate_compliance_policy: Option<Tenant2>,
+    pub corporate_compliance_policy: Option<IdNameRef>,
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub created_at: Option<rt::serde_json::Value>,
     /// The `createdBy` property.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2414,7 +2455,7 @@ pub struct DeviceGroupByIdResponse {
     /// The `employeeCompliancePolicy` property.
     #[serde(rename = "employeeCompliancePolicy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_compliance_policy: Option<Tenant2>,
+    pub employee_compliance_policy: Option<IdNameRef>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2427,11 +2468,11 @@ pub struct DeviceGroupByIdResponse {
     pub name: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
     /// The `updatedAt` property.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub updated_at: Option<rt::serde_json::Value>,
     /// The `updatedBy` property.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2442,7 +2483,7 @@ pub struct DeviceGroupByIdResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDeviceGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2459,7 +2500,7 @@ pub struct DeleteDeviceGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetListOfActionsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// Defines how to sort the data.
@@ -2471,9 +2512,9 @@ pub struct GetListOfActionsParams {
     /// Whether the number of pages should be calculated and returned in the response.
     pub page_total: Option<bool>,
     /// List of IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// List of endpoint IDs.
-    pub endpoint_ids: Option<String>,
+    pub endpoint_ids: Option<Vec<String>>,
     /// Filter actions by action type.
     pub action_type: Option<String>,
     /// Filter actions by status.
@@ -2534,7 +2575,7 @@ impl rt::Paginated for GetListOfActionsResponse {
 pub struct GetListOfActionsResponseItemsItem {
     /// The `device` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<Tenant2>,
+    pub device: Option<IdNameRef>,
     /// The `error` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -2546,7 +2587,7 @@ pub struct GetListOfActionsResponseItemsItem {
     pub state: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -2556,7 +2597,7 @@ pub struct GetListOfActionsResponseItemsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActionByIdParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2567,41 +2608,41 @@ pub struct GetActionByIdResponse {
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub created_at: Option<rt::serde_json::Value>,
     /// The `createdBy` property.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<Actor>,
     /// The `device` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<Tenant2>,
+    pub device: Option<IdNameRef>,
     /// The `error` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The `executedAt` property.
     #[serde(rename = "executedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub executed_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub executed_at: Option<rt::serde_json::Value>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `scheduledAt` property.
     #[serde(rename = "scheduledAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub scheduled_at: Option<rt::serde_json::Value>,
     /// The `state` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `updatedAt` property.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub updated_at: Option<rt::serde_json::Value>,
     /// The `updatedBy` property.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2620,7 +2661,7 @@ pub struct DeleteActionResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2638,7 +2679,7 @@ pub struct SyncActionBody {
 pub struct SyncActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<SyncActionResponseErrors>,
@@ -2666,7 +2707,7 @@ pub struct SyncActionResponseErrorsFailedToCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLogsActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2684,14 +2725,14 @@ pub struct GetLogsActionBody {
 pub struct GetLogsActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::scan_action`](crate::Client::scan_action).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScanActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2709,14 +2750,14 @@ pub struct ScanActionBody {
 pub struct ScanActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::unenroll_action`](crate::Client::unenroll_action).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnenrollActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2734,14 +2775,14 @@ pub struct UnenrollActionBody {
 pub struct UnenrollActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::send_message_action`](crate::Client::send_message_action).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendMessageActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2770,14 +2811,14 @@ pub struct SendMessageActionBodyArguments {
 pub struct SendMessageActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::locate_action`](crate::Client::locate_action).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocateActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2806,14 +2847,14 @@ pub struct LocateActionBodyArguments {
 pub struct LocateActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::lock_action`](crate::Client::lock_action).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LockActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2843,14 +2884,14 @@ pub struct LockActionBodyArguments {
 pub struct LockActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::wipe_action`](crate::Client::wipe_action).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WipeActionParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2880,18 +2921,18 @@ pub struct WipeActionBodyArguments {
 pub struct WipeActionResponse {
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<Vec<Created>>,
+    pub created: Option<Vec<CreatedMobileAction>>,
 }
 
 /// Optional parameters of [`Client::list_app_groups`](crate::Client::list_app_groups).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppGroupsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
     /// List of IDs.
-    pub ids: Option<String>,
+    pub ids: Option<Vec<String>>,
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The page number to fetch, starting with 1.
@@ -2903,7 +2944,7 @@ pub struct ListAppGroupsParams {
     /// Term to search for in the specified search fields.
     pub search: Option<String>,
     /// List of fields to search in. Defaults to all applicable fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// Filter objects by platform.
     pub platform: Option<String>,
 }
@@ -2951,7 +2992,7 @@ impl rt::Paginated for ListAppGroupsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2974,7 +3015,7 @@ pub struct CreateAppGroupBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppGroupByIdParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }
@@ -2988,7 +3029,7 @@ pub struct GetAppGroupByIdResponse {
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub created_at: Option<rt::serde_json::Value>,
     /// The `createdBy` property.
     #[serde(rename = "createdBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3004,11 +3045,11 @@ pub struct GetAppGroupByIdResponse {
     pub platform: Option<String>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<Tenant2>,
+    pub tenant: Option<IdNameRef>,
     /// The `updatedAt` property.
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    pub updated_at: Option<rt::serde_json::Value>,
     /// The `updatedBy` property.
     #[serde(rename = "updatedBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3027,7 +3068,7 @@ pub struct DeleteAppGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAppGroupParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Type of view to be returned in response.
     pub view: Option<String>,
 }

@@ -2,16 +2,53 @@
 
 use crate::rt;
 use crate::types::{
-    AssignARole, CreatedBy, NewAdmin, NewRole, NewRole2, PageKeyPages, PageNumberPages,
-    PermissionSet, Profile, Role, Role2, RoleAssignment, Tenant,
+    CreatedBy, PageKeyPages, PageNumberPages, PartnerAdmin, PartnerRoleAssignment,
+    PermissionSet, Profile, Role, RoleAssignment, RoleCreate, RoleDetails, RolePatch,
+    Tenant, TenantList,
 };
 
 impl crate::Client {
+    /// List the partner's tenants
+    ///
+    /// `GET /partner/v1/tenants` (operation `listPartnerTenants`)
+    ///
+    /// Documented errors: 400, 401, 403, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
+    pub async fn list_partner_tenants(
+        &self,
+        params: &ListPartnerTenantsParams,
+    ) -> rt::Result<rt::Response<TenantList>> {
+        self.client.send(Self::list_partner_tenants_request(params)).await?.json()
+    }
+
+    /// Every item of [`list_partner_tenants`](Self::list_partner_tenants), fetched page after page, as a stream.
+    ///
+    /// Pages are numbered by `page` from the one in `params` (else 1), 100 items each unless `params` says otherwise, up to the total number of pages or the first empty page. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
+    pub fn list_partner_tenants_stream(
+        &self,
+        params: &ListPartnerTenantsParams,
+    ) -> rt::Pager<TenantList> {
+        self.client
+            .paginate(
+                Self::list_partner_tenants_request(params),
+                rt::PageStyle::page_number("page", Some("pageSize"), 100),
+            )
+    }
+
+    fn list_partner_tenants_request(params: &ListPartnerTenantsParams) -> rt::Request {
+        rt::Request::new(rt::Method::GET, "listPartnerTenants", "/partner/v1/tenants")
+            .query("page", &params.page)
+            .query("pageSize", &params.page_size)
+            .query("pageTotal", &params.page_total)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
+    }
+
     /// Create new tenant
     ///
     /// Create a new tenant.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Tenants / Create new tenant` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Tenants / Create new tenant` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /partner/v1/tenants` (operation `createNewTenant`)
     ///
@@ -28,8 +65,30 @@ impl crate::Client {
                 "createNewTenant",
                 "/partner/v1/tenants",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
+    /// Get one of the partner's tenants
+    ///
+    /// `GET /partner/v1/tenants/{tenantId}` (operation `getPartnerTenant`)
+    ///
+    /// Documented errors: 401, 404, 500 (An error, in the shape of every Sophos Central API gateway.).
+    ///
+    /// The `X-Partner-ID` header is set by the client (see the crate documentation).
+    pub async fn get_partner_tenant(
+        &self,
+        tenant_id: &str,
+        params: &GetPartnerTenantParams,
+    ) -> rt::Result<rt::Response<Tenant>> {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getPartnerTenant",
+                "/partner/v1/tenants/{tenantId}",
+            )
+            .path_param("tenantId", tenant_id)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -37,7 +96,7 @@ impl crate::Client {
     ///
     /// List all partner roles.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / List all roles` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /partner/v1/roles` (operation `partnerListAllRoles`)
     ///
@@ -55,7 +114,7 @@ impl crate::Client {
             )
             .query("type", &params.r#type)
             .query("principalType", &params.principal_type)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -63,7 +122,7 @@ impl crate::Client {
     ///
     /// Create a new partner role.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Create new role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Create new role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /partner/v1/roles` (operation `partnerCreateNewRole`)
     ///
@@ -72,15 +131,15 @@ impl crate::Client {
     /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn partner_create_new_role(
         &self,
-        body: &NewRole2,
+        body: &RoleCreate,
         params: &PartnerCreateNewRoleParams,
-    ) -> rt::Result<rt::Response<NewRole>> {
+    ) -> rt::Result<rt::Response<RoleDetails>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "partnerCreateNewRole",
                 "/partner/v1/roles",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -89,7 +148,7 @@ impl crate::Client {
     ///
     /// Get partner role by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /partner/v1/roles/{roleId}` (operation `partnerGetRoleById`)
     ///
@@ -100,14 +159,14 @@ impl crate::Client {
         &self,
         role_id: &str,
         params: &PartnerGetRoleByIdParams,
-    ) -> rt::Result<rt::Response<NewRole>> {
+    ) -> rt::Result<rt::Response<RoleDetails>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "partnerGetRoleById",
                 "/partner/v1/roles/{roleId}",
             )
             .path_param("roleId", role_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -115,7 +174,7 @@ impl crate::Client {
     ///
     /// Delete a partner role by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Delete role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Delete role by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `DELETE /partner/v1/roles/{roleId}` (operation `partnerDeleteRoleById`)
     ///
@@ -139,7 +198,7 @@ impl crate::Client {
     ///
     /// Patch an existing partner role.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Patch role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Patch role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `PATCH /partner/v1/roles/{roleId}` (operation `partnerPatchRole`)
     ///
@@ -149,16 +208,16 @@ impl crate::Client {
     pub async fn partner_patch_role(
         &self,
         role_id: &str,
-        body: &Role2,
+        body: &RolePatch,
         params: &PartnerPatchRoleParams,
-    ) -> rt::Result<rt::Response<NewRole>> {
+    ) -> rt::Result<rt::Response<RoleDetails>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
                 "partnerPatchRole",
                 "/partner/v1/roles/{roleId}",
             )
             .path_param("roleId", role_id)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .json_body(body);
         self.client.send(request).await?.json()
     }
@@ -167,7 +226,7 @@ impl crate::Client {
     ///
     /// Get permission set details.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Get permission sets` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Roles / Get permission sets` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /partner/v1/roles/permission-sets` (operation `partnerGetPermissionSets`)
     ///
@@ -183,7 +242,7 @@ impl crate::Client {
                 "partnerGetPermissionSets",
                 "/partner/v1/roles/permission-sets",
             )
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("type", &params.r#type)
             .query("product", &params.product)
             .query("access", &params.access)
@@ -196,7 +255,7 @@ impl crate::Client {
     ///
     /// List all partner admins.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / List all admins` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / List all admins` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /partner/v1/admins` (operation `partnerListAllAdmins`)
     ///
@@ -232,7 +291,7 @@ impl crate::Client {
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
             .query("sort", &params.sort)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("search", &params.search)
             .query("email", &params.email)
             .query("roleId", &params.role_id)
@@ -243,7 +302,7 @@ impl crate::Client {
     ///
     /// Create a new partner administrator.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Create new admin` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Create new admin` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /partner/v1/admins` (operation `partnerCreateNewAdmin`)
     ///
@@ -253,7 +312,7 @@ impl crate::Client {
     pub async fn partner_create_new_admin(
         &self,
         body: &PartnerCreateNewAdminBody,
-    ) -> rt::Result<rt::Response<NewAdmin>> {
+    ) -> rt::Result<rt::Response<PartnerAdmin>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "partnerCreateNewAdmin",
@@ -267,7 +326,7 @@ impl crate::Client {
     ///
     /// Get partner administrator details by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Get admin by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Get admin by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /partner/v1/admins/{adminId}` (operation `partnerGetAdminById`)
     ///
@@ -277,7 +336,7 @@ impl crate::Client {
     pub async fn partner_get_admin_by_id(
         &self,
         admin_id: &str,
-    ) -> rt::Result<rt::Response<NewAdmin>> {
+    ) -> rt::Result<rt::Response<PartnerAdmin>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "partnerGetAdminById",
@@ -291,20 +350,20 @@ impl crate::Client {
     ///
     /// Get the list of role assignments for given admin.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / List all roles` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / List all roles` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /partner/v1/admins/{adminId}/role-assignments` (operation `partnerListAllRoles2`)
+    /// `GET /partner/v1/admins/{adminId}/role-assignments` (operation `partnerListAdminRoleAssignments`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Partner-ID` header is set by the client (see the crate documentation).
-    pub async fn partner_list_all_roles2(
+    pub async fn partner_list_admin_role_assignments(
         &self,
         admin_id: &str,
-    ) -> rt::Result<rt::Response<PartnerListAllRoles2Response>> {
+    ) -> rt::Result<rt::Response<PartnerListAdminRoleAssignmentsResponse>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "partnerListAllRoles2",
+                "partnerListAdminRoleAssignments",
                 "/partner/v1/admins/{adminId}/role-assignments",
             )
             .path_param("adminId", admin_id);
@@ -315,21 +374,21 @@ impl crate::Client {
     ///
     /// Assign a role to a partner administrator.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Assign a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Assign a role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `POST /partner/v1/admins/{adminId}/role-assignments` (operation `partnerAssignARole`)
+    /// `POST /partner/v1/admins/{adminId}/role-assignments` (operation `partnerAssignAdminRole`)
     ///
     /// Documented errors: 400 (Status 400 (from the vendor's examples).), 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Partner-ID` header is set by the client (see the crate documentation).
-    pub async fn partner_assign_a_role(
+    pub async fn partner_assign_admin_role(
         &self,
         admin_id: &str,
-        body: &PartnerAssignARoleBody,
-    ) -> rt::Result<rt::Response<AssignARole>> {
+        body: &PartnerAssignAdminRoleBody,
+    ) -> rt::Result<rt::Response<PartnerRoleAssignment>> {
         let request = rt::Request::new(
                 rt::Method::POST,
-                "partnerAssignARole",
+                "partnerAssignAdminRole",
                 "/partner/v1/admins/{adminId}/role-assignments",
             )
             .path_param("adminId", admin_id)
@@ -341,21 +400,21 @@ impl crate::Client {
     ///
     /// Get partner administrator role assignment by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Get role by ID` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `GET /partner/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `partnerGetRoleById2`)
+    /// `GET /partner/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `partnerGetAdminRoleAssignment`)
     ///
     /// Documented errors: 404 (Status 404 (from the vendor's examples).), 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Partner-ID` header is set by the client (see the crate documentation).
-    pub async fn partner_get_role_by_id2(
+    pub async fn partner_get_admin_role_assignment(
         &self,
         admin_id: &str,
         assignment_id: &str,
-    ) -> rt::Result<rt::Response<AssignARole>> {
+    ) -> rt::Result<rt::Response<PartnerRoleAssignment>> {
         let request = rt::Request::new(
                 rt::Method::GET,
-                "partnerGetRoleById2",
+                "partnerGetAdminRoleAssignment",
                 "/partner/v1/admins/{adminId}/role-assignments/{assignmentId}",
             )
             .path_param("adminId", admin_id)
@@ -367,21 +426,21 @@ impl crate::Client {
     ///
     /// Remove role assignment from an admin.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Remove a role` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Admins / Remove a role` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
-    /// `DELETE /partner/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `partnerRemoveARole`)
+    /// `DELETE /partner/v1/admins/{adminId}/role-assignments/{assignmentId}` (operation `partnerRemoveAdminRoleAssignment`)
     ///
     /// Documented errors: 500 (Status 500 (from the vendor's examples).).
     ///
     /// The `X-Partner-ID` header is set by the client (see the crate documentation).
-    pub async fn partner_remove_a_role(
+    pub async fn partner_remove_admin_role_assignment(
         &self,
         admin_id: &str,
         assignment_id: &str,
-    ) -> rt::Result<rt::Response<PartnerRemoveARoleResponse>> {
+    ) -> rt::Result<rt::Response<PartnerRemoveAdminRoleAssignmentResponse>> {
         let request = rt::Request::new(
                 rt::Method::DELETE,
-                "partnerRemoveARole",
+                "partnerRemoveAdminRoleAssignment",
                 "/partner/v1/admins/{adminId}/role-assignments/{assignmentId}",
             )
             .path_param("adminId", admin_id)
@@ -393,7 +452,7 @@ impl crate::Client {
     ///
     /// Usage report.
     ///
-    /// Drafted by `cargo xtask import` from the request `Partner API / Billing / Get usage report` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `Partner API / Billing / Get usage report` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /partner/v1/billing/usage/{year}/{month}` (operation `getUsageReport`)
     ///
@@ -402,8 +461,8 @@ impl crate::Client {
     /// The `X-Partner-ID` header is set by the client (see the crate documentation).
     pub async fn get_usage_report(
         &self,
-        year: &str,
-        month: &str,
+        year: i64,
+        month: i64,
         params: &GetUsageReportParams,
     ) -> rt::Result<rt::Response<GetUsageReportResponse>> {
         self.client
@@ -417,8 +476,8 @@ impl crate::Client {
     /// Each page's next key is sent back in `pageFromKey` (pages of 100 unless `params` says otherwise); a page without a next key is the last. Use [`Pager::pages`](crate::runtime::Pager::pages) for whole pages and [`Pager::checkpoint`](crate::runtime::Pager::checkpoint) to resume later.
     pub fn get_usage_report_stream(
         &self,
-        year: &str,
-        month: &str,
+        year: i64,
+        month: i64,
         params: &GetUsageReportParams,
     ) -> rt::Pager<GetUsageReportResponse> {
         self.client
@@ -429,8 +488,8 @@ impl crate::Client {
     }
 
     fn get_usage_report_request(
-        year: &str,
-        month: &str,
+        year: i64,
+        month: i64,
         params: &GetUsageReportParams,
     ) -> rt::Request {
         rt::Request::new(
@@ -438,22 +497,35 @@ impl crate::Client {
                 "getUsageReport",
                 "/partner/v1/billing/usage/{year}/{month}",
             )
-            .path_param("year", year)
-            .path_param("month", month)
+            .path_param("year", &year)
+            .path_param("month", &month)
             .query("pageSize", &params.page_size)
             .query("pageFromKey", &params.page_from_key)
             .query("pageTotal", &params.page_total)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
             .query("contactEmail", &params.contact_email)
             .query("accountId", &params.account_id)
     }
+}
+
+/// Optional parameters of [`Client::list_partner_tenants`](crate::Client::list_partner_tenants).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPartnerTenantsParams {
+    /// The page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page (at most 100).
+    pub page_size: Option<i64>,
+    /// Whether to count the total items and pages (`pages.total`, `pages.items`).
+    pub page_total: Option<bool>,
+    /// The fields to return in a partial response. \[PM 2026-01-08\]
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::create_new_tenant`](crate::Client::create_new_tenant).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNewTenantParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The request body of `createNewTenant`.
@@ -526,6 +598,13 @@ pub struct CreateNewTenantBodyContactAddress {
     pub postal_code: Option<String>,
 }
 
+/// Optional parameters of [`Client::get_partner_tenant`](crate::Client::get_partner_tenant).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetPartnerTenantParams {
+    /// The fields to return in a partial response. \[PM 2026-01-08\]
+    pub fields: Option<Vec<String>>,
+}
+
 /// Optional parameters of [`Client::partner_list_all_roles`](crate::Client::partner_list_all_roles).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartnerListAllRolesParams {
@@ -534,7 +613,7 @@ pub struct PartnerListAllRolesParams {
     /// Principal type of role.
     pub principal_type: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `partnerListAllRoles`.
@@ -549,14 +628,14 @@ pub struct PartnerListAllRolesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartnerCreateNewRoleParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::partner_get_role_by_id`](crate::Client::partner_get_role_by_id).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartnerGetRoleByIdParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `partnerDeleteRoleById`.
@@ -571,14 +650,14 @@ pub struct PartnerDeleteRoleByIdResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartnerPatchRoleParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::partner_get_permission_sets`](crate::Client::partner_get_permission_sets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartnerGetPermissionSetsParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Permission set type.
     pub r#type: Option<String>,
     /// Filter permission sets associated with given product name.
@@ -586,7 +665,7 @@ pub struct PartnerGetPermissionSetsParams {
     /// Access level of permission set.
     pub access: Option<String>,
     /// Filter permissions sets allowed in custom roles.
-    pub allowed_in_custom_role: Option<String>,
+    pub allowed_in_custom_role: Option<bool>,
     /// Principal type of role.
     pub principal_type: Option<String>,
 }
@@ -611,7 +690,7 @@ pub struct PartnerListAllAdminsParams {
     /// Defines how to sort the data.
     pub sort: Option<String>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Search for items that match the given terms.
     pub search: Option<String>,
     /// Search by email.
@@ -736,17 +815,17 @@ pub struct PartnerCreateNewAdminBodyRoleAssignmentsItemScope {
     pub r#type: Option<String>,
 }
 
-/// The 200 response of `partnerListAllRoles2`.
+/// The 200 response of `partnerListAdminRoleAssignments`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PartnerListAllRoles2Response {
+pub struct PartnerListAdminRoleAssignmentsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<RoleAssignment>>,
 }
 
-/// The request body of `partnerAssignARole`.
+/// The request body of `partnerAssignAdminRole`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PartnerAssignARoleBody {
+pub struct PartnerAssignAdminRoleBody {
     /// The `roleId` property.
     #[serde(rename = "roleId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -756,9 +835,9 @@ pub struct PartnerAssignARoleBody {
     pub scope: Option<CreatedBy>,
 }
 
-/// The 200 response of `partnerRemoveARole`.
+/// The 200 response of `partnerRemoveAdminRoleAssignment`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PartnerRemoveARoleResponse {
+pub struct PartnerRemoveAdminRoleAssignmentResponse {
     /// The `deleted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
@@ -774,7 +853,7 @@ pub struct GetUsageReportParams {
     /// Whether the number of pages should be calculated and returned in the response.
     pub page_total: Option<bool>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
     /// Tenant email for contact.
     pub contact_email: Option<String>,
     /// Tenant Id.

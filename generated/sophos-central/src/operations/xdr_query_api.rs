@@ -2,7 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, Category, Category2, PageKeyPages, PageNumberPages, Query2, Variable,
+    Actor, PageKeyPages, PageNumberPages, QueryCategory, QueryCategorySummary, Variable,
+    XdrQueryRun,
 };
 
 impl crate::Client {
@@ -10,7 +11,7 @@ impl crate::Client {
     ///
     /// Get the list of query runs matching the given filters.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / List query runs` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / List query runs` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries/runs` (operation `xdrQueryListQueryRuns`)
     ///
@@ -46,7 +47,7 @@ impl crate::Client {
                 "xdrQueryListQueryRuns",
                 "/xdr-query/v1/queries/runs",
             )
-            .query("statuses", &params.statuses)
+            .query_array("statuses", params.statuses.as_deref(), rt::ArrayStyle::Comma)
             .query("page", &params.page)
             .query("pageSize", &params.page_size)
             .query("pageTotal", &params.page_total)
@@ -57,7 +58,7 @@ impl crate::Client {
     ///
     /// Run a query against the Sophos Data Lake, passing the SQL code as the value of a field in the request JSON. The schema reference is available [here](https://docs.sophos.com/central/References/schemas/index.html?schema=xdr_schema_docs).
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Run query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Run query` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /xdr-query/v1/queries/runs` (operation `xdrQueryRunQuery`)
     ///
@@ -67,7 +68,7 @@ impl crate::Client {
     pub async fn xdr_query_run_query(
         &self,
         body: &XdrQueryRunQueryBody,
-    ) -> rt::Result<rt::Response<Query2>> {
+    ) -> rt::Result<rt::Response<XdrQueryRun>> {
         let request = rt::Request::new(
                 rt::Method::POST,
                 "xdrQueryRunQuery",
@@ -81,7 +82,7 @@ impl crate::Client {
     ///
     /// Get a query run by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Get query run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Get query run` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries/runs/{runId}` (operation `xdrQueryGetQueryRun`)
     ///
@@ -91,7 +92,7 @@ impl crate::Client {
     pub async fn xdr_query_get_query_run(
         &self,
         run_id: &str,
-    ) -> rt::Result<rt::Response<Query2>> {
+    ) -> rt::Result<rt::Response<XdrQueryRun>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "xdrQueryGetQueryRun",
@@ -105,7 +106,7 @@ impl crate::Client {
     ///
     /// Cancel a query run by ID.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Cancel query run` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Cancel query run` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `POST /xdr-query/v1/queries/runs/{runId}/cancel` (operation `cancelQueryRun`)
     ///
@@ -115,7 +116,7 @@ impl crate::Client {
     pub async fn cancel_query_run(
         &self,
         run_id: &str,
-        body: &rt::serde_json::Map<String, rt::serde_json::Value>,
+        body: &rt::serde_json::Value,
     ) -> rt::Result<rt::Response<CancelQueryRunResponse>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -131,7 +132,7 @@ impl crate::Client {
     ///
     /// Get the paged results for a query run.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Get results` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Query Runs / Get results` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries/runs/{runId}/results` (operation `xdrQueryGetResults`)
     ///
@@ -182,7 +183,7 @@ impl crate::Client {
     ///
     /// Fetch all categories, built-in as well as custom.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Categories / List categories` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Categories / List categories` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries/categories` (operation `xdrQueryListCategories`)
     ///
@@ -198,7 +199,7 @@ impl crate::Client {
                 "xdrQueryListCategories",
                 "/xdr-query/v1/queries/categories",
             )
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -206,7 +207,7 @@ impl crate::Client {
     ///
     /// Get the details of a category.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Categories / Get a category` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Categories / Get a category` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries/categories/{categoryId}` (operation `getACategory`)
     ///
@@ -217,14 +218,14 @@ impl crate::Client {
         &self,
         category_id: &str,
         params: &GetACategoryParams,
-    ) -> rt::Result<rt::Response<Category>> {
+    ) -> rt::Result<rt::Response<QueryCategory>> {
         let request = rt::Request::new(
                 rt::Method::GET,
                 "getACategory",
                 "/xdr-query/v1/queries/categories/{categoryId}",
             )
             .path_param("categoryId", category_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 
@@ -232,7 +233,7 @@ impl crate::Client {
     ///
     /// List queries by a page size related to the tenant filtered by the parameters.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Queries / List queries` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Queries / List queries` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries` (operation `listQueries`)
     ///
@@ -264,18 +265,22 @@ impl crate::Client {
         rt::Request::new(rt::Method::GET, "listQueries", "/xdr-query/v1/queries")
             .query("categoryId", &params.category_id)
             .query("search", &params.search)
-            .query("searchFields", &params.search_fields)
+            .query_array(
+                "searchFields",
+                params.search_fields.as_deref(),
+                rt::ArrayStyle::Comma,
+            )
             .query("pageSize", &params.page_size)
             .query("page", &params.page)
             .query("pageTotal", &params.page_total)
-            .query("fields", &params.fields)
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma)
     }
 
     /// Get a query
     ///
     /// Get the details of a query.
     ///
-    /// Drafted by `cargo xtask import` from the request `XDR Query API / Queries / Get a query` of `central-apis.2026-01-08.postman_collection.json`; review before relying on it.
+    /// Drafted by `cargo xtask import` from the request `XDR Query API / Queries / Get a query` of `central-apis.2026-01-08.postman_collection.json`; reviewed against the collection.
     ///
     /// `GET /xdr-query/v1/queries/{queryId}` (operation `getAQuery`)
     ///
@@ -293,7 +298,7 @@ impl crate::Client {
                 "/xdr-query/v1/queries/{queryId}",
             )
             .path_param("queryId", query_id)
-            .query("fields", &params.fields);
+            .query_array("fields", params.fields.as_deref(), rt::ArrayStyle::Comma);
         self.client.send(request).await?.json()
     }
 }
@@ -302,7 +307,7 @@ impl crate::Client {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct XdrQueryListQueryRunsParams {
     /// Query run statuses.
-    pub statuses: Option<String>,
+    pub statuses: Option<Vec<String>>,
     /// The page number to fetch, starting with 1.
     pub page: Option<i64>,
     /// The size of the page requested.
@@ -415,7 +420,7 @@ pub struct XdrQueryGetResultsParams {
 pub struct XdrQueryGetResultsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub items: Option<Vec<rt::serde_json::Value>>,
     /// The `metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<XdrQueryGetResultsResponseMetadata>,
@@ -425,13 +430,13 @@ pub struct XdrQueryGetResultsResponse {
 }
 
 impl rt::Paginated for XdrQueryGetResultsResponse {
-    type Item = rt::serde_json::Map<String, rt::serde_json::Value>;
+    type Item = rt::serde_json::Value;
 
-    fn items(&self) -> &[rt::serde_json::Map<String, rt::serde_json::Value>] {
+    fn items(&self) -> &[rt::serde_json::Value] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<rt::serde_json::Map<String, rt::serde_json::Value>> {
+    fn into_items(self) -> Vec<rt::serde_json::Value> {
         self.items.unwrap_or_default()
     }
 
@@ -452,14 +457,14 @@ impl rt::Paginated for XdrQueryGetResultsResponse {
 pub struct XdrQueryGetResultsResponseMetadata {
     /// The `columns` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub columns: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// Optional parameters of [`Client::xdr_query_list_categories`](crate::Client::xdr_query_list_categories).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct XdrQueryListCategoriesParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `xdrQueryListCategories`.
@@ -467,14 +472,14 @@ pub struct XdrQueryListCategoriesParams {
 pub struct XdrQueryListCategoriesResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Category2>>,
+    pub items: Option<Vec<QueryCategorySummary>>,
 }
 
 /// Optional parameters of [`Client::get_a_category`](crate::Client::get_a_category).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetACategoryParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// Optional parameters of [`Client::list_queries`](crate::Client::list_queries).
@@ -485,7 +490,7 @@ pub struct ListQueriesParams {
     /// Search for items that match the given term(s).
     pub search: Option<String>,
     /// Search only within the specified fields.
-    pub search_fields: Option<String>,
+    pub search_fields: Option<Vec<String>>,
     /// The size of the page requested.
     pub page_size: Option<i64>,
     /// The page number to fetch, starting with 1.
@@ -493,7 +498,7 @@ pub struct ListQueriesParams {
     /// Whether the number of pages should be calculated and returned in the response.
     pub page_total: Option<bool>,
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `listQueries`.
@@ -570,7 +575,7 @@ pub struct ListQueriesResponseItemsItemCategoriesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAQueryParams {
     /// The fields to return in a partial response.
-    pub fields: Option<String>,
+    pub fields: Option<Vec<String>>,
 }
 
 /// The 200 response of `getAQuery`.

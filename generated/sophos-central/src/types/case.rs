@@ -83,7 +83,7 @@ pub struct CaseInitialDetection {
     /// The `mitreAttacks` property.
     #[serde(rename = "mitreAttacks")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitre_attacks: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub mitre_attacks: Option<Vec<rt::serde_json::Value>>,
     /// The `sensor` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensor: Option<Sensor>,

@@ -37,7 +37,7 @@ pub struct Endpoint {
     pub mac_addresses: Option<Vec<String>>,
     /// The `group` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<EndpointGroup>,
+    pub group: Option<EndpointGroup2>,
     /// The `associatedPerson` property.
     #[serde(rename = "associatedPerson")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,7 +163,7 @@ pub struct EndpointOs {
 
 /// The `group` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct EndpointGroup {
+pub struct EndpointGroup2 {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

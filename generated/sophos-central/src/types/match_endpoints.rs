@@ -10,5 +10,5 @@ pub struct MatchEndpoints {
     pub all: Option<bool>,
     /// The `filters` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub filters: Option<Vec<rt::serde_json::Value>>,
 }

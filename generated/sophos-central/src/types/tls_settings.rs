@@ -7,7 +7,7 @@ use crate::rt;
 pub struct TlsSettings {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub categories: Option<Vec<rt::serde_json::Value>>,
     /// The `excludedWebsites` property.
     #[serde(rename = "excludedWebsites")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,7 +19,7 @@ pub struct TlsSettings {
 pub struct TlsSettingsExcludedWebsites {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    pub items: Option<Vec<rt::serde_json::Value>>,
     /// The `itemsCount` property.
     #[serde(rename = "itemsCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
