@@ -164,8 +164,17 @@ fn url_parts(url: &Value) -> (String, Vec<String>, Vec<NamedValue>) {
     let strings = |key: &str| -> Option<Vec<String>> {
         url.get(key)?.as_array().map(|parts| parts.iter().filter_map(Value::as_str).map(str::to_owned).collect())
     };
-    let host = strings("host").map(|parts| parts.join(".")).unwrap_or(raw_host);
-    let segments = strings("path").map(|path| path.into_iter().filter(|segment| !segment.is_empty()).collect());
+    // Some collections put the path's first part into the host
+    // (`["https://api-{{dataRegion}}.central.sophos.com/common/v1"]`): it leads the path.
+    let (host, leading) = match strings("host") {
+        Some(parts) => {
+            let (host, leading, _) = split_raw_url(&parts.join("."));
+            (host, leading)
+        }
+        None => (raw_host, Vec::new()),
+    };
+    let segments = strings("path")
+        .map(|path| leading.iter().cloned().chain(path.into_iter().filter(|segment| !segment.is_empty())).collect());
     let query =
         url.get("query").and_then(Value::as_array).map(|query| query.iter().filter_map(NamedValue::of).collect());
     (host, segments.unwrap_or(raw_segments), query.unwrap_or(raw_query))
@@ -201,6 +210,20 @@ mod tests {
         let names: Vec<&str> = query.iter().map(|param| param.name.as_str()).collect();
         assert_eq!(names, ["q", "limit"]);
         assert_eq!(query[0].value.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn a_path_written_into_the_host_leads_the_path() {
+        let url = serde_json::json!({
+            "raw": "https://api-{{dataRegion}}.central.sophos.com/common/v1/alerts",
+            "host": ["https://api-{{dataRegion}}.central.sophos.com/common/v1"],
+            "path": ["alerts"]
+        });
+        let (host, segments, _) = url_parts(&url);
+        assert_eq!(host, "api-{{dataRegion}}.central.sophos.com");
+        assert_eq!(segments, ["common", "v1", "alerts"]);
+        let split = serde_json::json!({"host": ["{{baseUrl}}"], "path": ["v1", "alerts"]});
+        assert_eq!(url_parts(&split).1, ["v1", "alerts"]);
     }
 
     #[test]
