@@ -197,6 +197,81 @@ async fn a_partner_lists_its_tenants_and_calls_each_on_its_own_host() {
     assert_eq!(tenant.data_region.as_deref(), Some("eu01"));
 }
 
+/// One operation of every tenant-scoped API group (the crate's features), through
+/// the real routing: the session's one token, the tenant's host from `whoami`,
+/// and `X-Tenant-ID` on every call.
+#[tokio::test]
+async fn one_operation_of_every_tenant_api_group_goes_to_the_tenant_host_with_its_id() {
+    let sophos = Sophos::start().await;
+    sophos.whoami("demisto_whoami_tenant.json", Some(&sophos.region_a)).await;
+    let tenant_id = "11f104c5-cc4a-4a9f-bb9c-632c936dfb9f";
+    // Every field of every response is optional but these; an empty page suits each.
+    let empty = json!({"items": [], "has_more": false, "next_cursor": "c1"});
+    Mock::given(header("x-tenant-id", tenant_id))
+        .and(header("authorization", "Bearer xxxxxxx"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(empty))
+        .mount(&sophos.region_a)
+        .await;
+    let session = sophos.connect().await;
+    let client: Client = session.client().unwrap();
+    client.account_health(&Default::default()).await.unwrap();
+    client.get_tokens(&Default::default()).await.unwrap();
+    client.get_cases(&Default::default()).await.unwrap();
+    client.list_profiles(&Default::default()).await.unwrap();
+    client.list_alerts(&Default::default()).await.unwrap();
+    client.list_locations(&Default::default()).await.unwrap();
+    client.get_detection_counts(&Default::default()).await.unwrap();
+    client.query_mailboxes(&Default::default()).await.unwrap();
+    client.list_endpoints(&Default::default()).await.unwrap();
+    client.list_of_firewalls(&Default::default()).await.unwrap();
+    client.get_licenses().await.unwrap();
+    client.list_categories(&Default::default()).await.unwrap();
+    client.ixm_enrollment_settings().await.unwrap();
+    client.list_siem_events(&Default::default()).await.unwrap();
+    client.retrieve_mac_filter().await.unwrap();
+    client.wi_fi_management_retrieve_mac_filter().await.unwrap();
+    client.xdr_query_list_query_runs(&Default::default()).await.unwrap();
+    client.get_attestation("a1", &Default::default()).await.unwrap();
+
+    let paths: Vec<String> = sophos
+        .region_a
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| request.url.path().to_owned())
+        .collect();
+    let groups: std::collections::BTreeSet<&str> =
+        paths.iter().map(|path| path.trim_start_matches('/').split('/').next().unwrap()).collect();
+    assert_eq!(
+        groups.into_iter().collect::<Vec<_>>(),
+        [
+            "account-health-check",
+            "accounts",
+            "cases",
+            "cloud-security",
+            "common",
+            "detections",
+            "dns-protection",
+            "email",
+            "endpoint",
+            "firewall",
+            "licenses",
+            "live-discover",
+            "mobile",
+            "siem",
+            "switch",
+            "user-activity-verification",
+            "wifi",
+            "xdr-query"
+        ]
+    );
+    assert_eq!(paths.len(), 18, "{paths:#?}");
+    // Only whoami went to the global host, and one token served every call.
+    assert_eq!(sophos.global.received_requests().await.unwrap().len(), 1);
+    assert_eq!(sophos.token_requests().await, 1);
+}
+
 #[tokio::test]
 async fn an_organization_lists_its_tenants_with_its_organization_id() {
     let sophos = Sophos::start().await;
