@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{BodyType, FileKey, Model, Operation, Success, TypeDef, TypeKind, TypeRef};
+use crate::model::{FileKey, Model, TypeDef, reachable};
 
 /// The crate's features and the files each gates.
 #[derive(Debug, Default)]
@@ -42,7 +42,8 @@ pub(crate) fn features(model: &Model) -> Features {
     let mut files_of_feature: BTreeMap<FileKey, BTreeSet<String>> = BTreeMap::new();
     let mut any_operation_reaches = BTreeSet::new();
     for operation in &model.operations {
-        let reached = reachable(&defs, roots(operation));
+        let roots = operation.request_type_names().into_iter().chain(operation.response_type_names());
+        let reached = reachable(&defs, roots);
         any_operation_reaches.extend(reached.iter().copied());
         let Some(tag) = &operation.tag else { continue };
         let feature = feature_name(tag);
@@ -53,7 +54,7 @@ pub(crate) fn features(model: &Model) -> Features {
     }
     let unreached =
         model.types.iter().map(|def| def.name.as_str()).filter(|name| !any_operation_reaches.contains(name));
-    let always = reachable(&defs, unreached.map(|name| TypeRef::Named(name.to_owned())).collect());
+    let always = reachable(&defs, unreached);
     let untagged_files: BTreeSet<&FileKey> =
         model.operations.iter().filter(|operation| operation.tag.is_none()).map(|operation| &operation.file).collect();
     let mut always_files: BTreeSet<FileKey> = untagged_files.into_iter().cloned().collect();
@@ -74,59 +75,4 @@ pub(crate) fn features(model: &Model) -> Features {
         .map(|(file, features)| (file, features.into_iter().collect()))
         .collect();
     Features { names: names.into_iter().collect(), of_file }
-}
-
-/// Every type an operation names: parameters, bodies, responses, pages.
-fn roots(operation: &Operation) -> Vec<TypeRef> {
-    let mut roots: Vec<TypeRef> =
-        operation.required_params.iter().chain(&operation.optional_params).map(|param| param.ty.clone()).collect();
-    let named = [&operation.params_struct, &operation.errors_enum];
-    roots.extend(named.into_iter().flatten().map(|name| TypeRef::Named(name.clone())));
-    if let Some(BodyType::Json { ty, .. } | BodyType::Form(ty)) = operation.body.as_ref().map(|body| &body.ty) {
-        roots.push(ty.clone());
-    }
-    match &operation.success {
-        Success::One(BodyType::Json { ty, .. } | BodyType::Form(ty)) => roots.push(ty.clone()),
-        Success::Enveloped { data, .. } => roots.push(data.clone()),
-        Success::Several { type_name } => roots.push(TypeRef::Named(type_name.clone())),
-        Success::One(_) | Success::Empty => {}
-    }
-    roots.extend(operation.errors.iter().filter_map(|error| error.body.clone()));
-    roots.extend(operation.pagination.iter().map(|pagination| pagination.item_type.clone()));
-    roots
-}
-
-/// The names of every generated type reachable from `roots`.
-fn reachable<'m>(defs: &HashMap<&'m str, &'m TypeDef>, roots: Vec<TypeRef>) -> BTreeSet<&'m str> {
-    let mut seen = BTreeSet::new();
-    let mut stack = roots;
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => stack.push(*inner),
-            TypeRef::Named(name) => {
-                if let Some((&name, def)) = defs.get_key_value(name.as_str())
-                    && seen.insert(name)
-                {
-                    stack.extend(references(&def.kind).into_iter().cloned());
-                }
-            }
-            _ => {}
-        }
-    }
-    seen
-}
-
-/// The types a type's members refer to.
-pub(crate) fn references(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(object) => {
-            object.fields.iter().map(|field| &field.ty).chain(object.additional.as_ref()).collect()
-        }
-        TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
-        TypeKind::Alias(target) => vec![target],
-        TypeKind::Responses(statuses) | TypeKind::Errors(statuses) => {
-            statuses.variants.iter().filter_map(|variant| variant.body.as_ref()).collect()
-        }
-        TypeKind::Enum(_) => Vec::new(),
-    }
 }

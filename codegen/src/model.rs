@@ -81,6 +81,21 @@ pub(crate) enum TypeKind {
 }
 
 impl TypeKind {
+    /// The types this type's members refer to.
+    pub(crate) fn references(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(object) => {
+                object.fields.iter().map(|field| &field.ty).chain(object.additional.as_ref()).collect()
+            }
+            TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
+            TypeKind::Alias(target) => vec![target],
+            TypeKind::Responses(statuses) | TypeKind::Errors(statuses) => {
+                statuses.variants.iter().filter_map(|variant| variant.body.as_ref()).collect()
+            }
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
     /// Follows renamed types in every reference this type holds.
     pub(crate) fn rename_types(&mut self, renames: &Renames) {
         match self {
@@ -254,6 +269,15 @@ impl TypeRef {
         }
     }
 
+    /// The named type this reference holds, by value or inside `Vec`s and maps.
+    pub(crate) fn name_within(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.name_within(),
+            _ => None,
+        }
+    }
+
     /// The named type this reference holds by value (through no `Vec` or map).
     pub(crate) fn by_value_name(&self) -> Option<&str> {
         match self {
@@ -296,6 +320,38 @@ pub(crate) struct Operation {
 }
 
 impl Operation {
+    /// The generated types this operation sends: its parameters (and their
+    /// params struct) and its body.
+    pub(crate) fn request_type_names(&self) -> Vec<&str> {
+        let params = self.required_params.iter().chain(&self.optional_params).map(|param| &param.ty);
+        let body = self.body.as_ref().and_then(|body| body.ty.type_ref());
+        params.chain(body).filter_map(TypeRef::name_within).chain(self.params_struct.as_deref()).collect()
+    }
+
+    /// The generated types it receives: success and error bodies (and the
+    /// enums of several) and page items.
+    pub(crate) fn response_type_names(&self) -> Vec<&str> {
+        let success = match &self.success {
+            Success::One(body) => body.type_ref(),
+            Success::Enveloped { data, .. } => Some(data),
+            Success::Several { .. } | Success::Empty => None,
+        };
+        let errors = self.errors.iter().filter_map(|error| error.body.as_ref());
+        let items = self.pagination.iter().map(|pagination| &pagination.item_type);
+        let several = match &self.success {
+            Success::Several { type_name } => Some(type_name.as_str()),
+            _ => None,
+        };
+        success
+            .into_iter()
+            .chain(errors)
+            .chain(items)
+            .filter_map(TypeRef::name_within)
+            .chain(several)
+            .chain(self.errors_enum.as_deref())
+            .collect()
+    }
+
     /// Follows renamed types in parameters, bodies and responses.
     pub(crate) fn rename_types(&mut self, renames: &Renames) {
         for param in self.required_params.iter_mut().chain(&mut self.optional_params) {
@@ -463,4 +519,30 @@ pub(crate) struct FieldPath {
     pub(crate) steps: Vec<(String, bool)>,
     /// The type of the last field.
     pub(crate) leaf: TypeRef,
+}
+
+impl BodyType {
+    /// The generated type of a JSON or form body.
+    pub(crate) fn type_ref(&self) -> Option<&TypeRef> {
+        match self {
+            BodyType::Json { ty, .. } | BodyType::Form(ty) => Some(ty),
+            BodyType::Text(_) | BodyType::Bytes(_) => None,
+        }
+    }
+}
+
+/// The names of every generated type reachable from `roots`, the roots included.
+pub(crate) fn reachable<'m>(
+    defs: &std::collections::HashMap<&'m str, &'m TypeDef>,
+    roots: impl IntoIterator<Item = &'m str>,
+) -> std::collections::BTreeSet<&'m str> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack: Vec<&'m str> = roots.into_iter().collect();
+    while let Some(name) = stack.pop() {
+        let Some((&name, def)) = defs.get_key_value(name) else { continue };
+        if seen.insert(name) {
+            stack.extend(def.kind.references().into_iter().filter_map(TypeRef::name_within));
+        }
+    }
+    seen
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use crate::model::{
-    BodyType, Model, Operation, Param, Presence, Shape, StatusEnum, Success, TypeDef, TypeKind, TypeRef,
+    BodyType, Model, Operation, Param, Presence, Shape, StatusEnum, Success, TypeDef, TypeKind, TypeRef, reachable,
 };
 
 /// The public surface of one generated crate.
@@ -416,28 +416,13 @@ fn unraw(name: &str) -> String {
 fn usage(model: &Model) -> HashMap<&str, Usage> {
     let defs: HashMap<&str, &TypeDef> = model.types.iter().map(|def| (def.name.as_str(), def)).collect();
     let mut usage: HashMap<&str, Usage> = HashMap::new();
-    let mut mark = |roots, request| mark_reachable(&defs, &mut usage, roots, request);
     for operation in &model.operations {
-        let mut requests: Vec<&TypeRef> =
-            operation.required_params.iter().chain(&operation.optional_params).map(|param| &param.ty).collect();
-        // The params struct is what the optional parameters travel in: a request type.
-        if let Some(def) = operation.params_struct.as_deref().and_then(|name| defs.get(name)) {
-            requests.extend(crate::features::references(&def.kind));
+        for name in reachable(&defs, operation.request_type_names()) {
+            usage.entry(name).or_default().request = true;
         }
-        if let Some(body) = &operation.body {
-            requests.extend(body_type_ref(&body.ty));
+        for name in reachable(&defs, operation.response_type_names()) {
+            usage.entry(name).or_default().response = true;
         }
-        mark(requests, true);
-        let mut responses: Vec<&TypeRef> = operation.errors.iter().filter_map(|error| error.body.as_ref()).collect();
-        match &operation.success {
-            Success::One(body) => responses.extend(body_type_ref(body)),
-            Success::Enveloped { data, .. } => responses.push(data),
-            Success::Several { .. } | Success::Empty => {}
-        }
-        mark(responses, false);
-    }
-    for name in model.operations.iter().filter_map(|operation| operation.params_struct.as_deref()) {
-        usage.entry(name).or_default().request = true;
     }
     for def in &model.types {
         let entry = usage.entry(def.name.as_str()).or_default();
@@ -446,42 +431,6 @@ fn usage(model: &Model) -> HashMap<&str, Usage> {
         }
     }
     usage
-}
-
-/// Marks every type reachable from `roots` as used in requests (or responses).
-fn mark_reachable<'m>(
-    defs: &HashMap<&'m str, &'m TypeDef>,
-    usage: &mut HashMap<&'m str, Usage>,
-    roots: Vec<&'m TypeRef>,
-    request: bool,
-) {
-    let mut stack = roots;
-    let mut seen: Vec<&str> = Vec::new();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => stack.push(inner),
-            TypeRef::Named(name) if !seen.contains(&name.as_str()) => {
-                seen.push(name);
-                let entry = usage.entry(name.as_str()).or_default();
-                if request {
-                    entry.request = true
-                } else {
-                    entry.response = true
-                }
-                if let Some(def) = defs.get(name.as_str()) {
-                    stack.extend(crate::features::references(&def.kind));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn body_type_ref(body: &BodyType) -> Option<&TypeRef> {
-    match body {
-        BodyType::Json { ty, .. } | BodyType::Form(ty) => Some(ty),
-        BodyType::Text(_) | BodyType::Bytes(_) => None,
-    }
 }
 
 fn operation_surface(operation: &Operation) -> OperationSurface {
