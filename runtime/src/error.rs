@@ -124,6 +124,37 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A long-running job (a query run, a scan) did not finish within the time
+    /// given. It goes on at the server: cancel it by its id where the API can.
+    #[error("{operation}: {} did not finish within {timeout:?} (last state: {})", job_name(id.as_deref()), state.as_deref().unwrap_or("none reported"))]
+    JobTimeout {
+        /// The operation that started the job.
+        operation: &'static str,
+        /// The job's id, once the server gave one.
+        id: Option<String>,
+        /// The time given.
+        timeout: Duration,
+        /// The state the server last reported.
+        state: Option<String>,
+    },
+    /// A long-running job finished without success, or the server's answer does
+    /// not say which job it is.
+    #[error("{operation}: {message}")]
+    JobFailed {
+        /// The operation that started the job.
+        operation: &'static str,
+        /// The job's id, once the server gave one.
+        id: Option<String>,
+        /// The outcome the server reported (`failed`, `timedOut`, ...), if any.
+        outcome: Option<String>,
+        /// What happened.
+        message: String,
+    },
+}
+
+/// "job `42`", or "the job" before the server named it.
+fn job_name(id: Option<&str>) -> String {
+    id.map_or_else(|| "the job".to_owned(), |id| format!("job `{id}`"))
 }
 
 impl Error {
@@ -146,7 +177,9 @@ impl Error {
             | Error::Decode { operation, .. }
             | Error::InvalidRequest { operation, .. }
             | Error::Redirect { operation, .. }
-            | Error::Pagination { operation, .. } => Some(operation),
+            | Error::Pagination { operation, .. }
+            | Error::JobTimeout { operation, .. }
+            | Error::JobFailed { operation, .. } => Some(operation),
             Error::Api(error) => Some(error.operation),
             Error::Config(_) | Error::Token { .. } => None,
         }
@@ -184,7 +217,9 @@ impl Error {
             | Error::InvalidRequest { .. }
             | Error::Config(_)
             | Error::Redirect { .. }
-            | Error::Pagination { .. } => false,
+            | Error::Pagination { .. }
+            | Error::JobTimeout { .. }
+            | Error::JobFailed { .. } => false,
         }
     }
 

@@ -8,7 +8,8 @@
 //!   hooks ([`Hook`]), timeouts and `tracing` spans;
 //! - results: [`Response`], and [`Error`] with the vendor's error body (any [`ErrorBody`]);
 //! - bodies: partial updates ([`Patch`]), envelopes (any [`Envelope`]), unions ([`union`]);
-//! - lists: [`Pager`], a stream of items across pages in any [`PageStyle`].
+//! - lists: [`Pager`], a stream of items across pages in any [`PageStyle`];
+//! - long-running jobs: [`Job`], started, polled until finished within a [`JobWait`].
 //!
 //! The runtime names no vendor. What one vendor does differently (its regions,
 //! error body, envelope, routing) lives in that vendor's module of
@@ -22,6 +23,7 @@ mod envelope;
 mod error;
 mod error_body;
 mod hooks;
+mod job;
 mod oauth2;
 mod pagination;
 mod patch;
@@ -43,6 +45,7 @@ pub use envelope::Envelope;
 pub use error::{ApiError, Error, Result};
 pub use error_body::{ErrorBody, ErrorBodyParser, GenericErrorBody, join_present, parse_error_body, string_only};
 pub use hooks::{Hook, HookContext, Outcome};
+pub use job::{Job, JobReport, JobWait};
 pub use oauth2::ClientCredentials;
 pub use pagination::{Checkpoint, Page, PageInfo, PagePosition, PageStyle, Pager, Paginated};
 pub use patch::Patch;
