@@ -5,8 +5,10 @@
 //! data) where one exists, with hosts pointed at the loopback servers.
 
 use futures::TryStreamExt;
-use integration_tests::fixture;
-use secgen_runtime::{ClientCredentials, PagePosition};
+use std::time::Duration;
+
+use integration_tests::{central_collection_example, fixture};
+use secgen_runtime::{ClientCredentials, JobWait, PagePosition};
 use serde_json::{Value, json};
 use sophos_central::types::*;
 use sophos_central::{Client, Session};
@@ -367,6 +369,173 @@ async fn central_error_bodies_are_parsed_and_a_401_renews_the_token_once() {
 
 /// The fixture bodies decode into the spec's types and serialize back to the same
 /// JSON: nothing the spec declares is lost or altered.
+/// A query run of `api` (`xdr-query`, `live-discover`) on the tenant's host: the
+/// collection's start and status examples under `group` (`XDR Query API`), with
+/// the status example answering `states` in turn and the last one after that.
+async fn query_run(host: &MockServer, api: &str, group: &str, tenant_id: &str, states: &[(&str, &str)]) -> String {
+    let started = central_collection_example(&format!("{group} / Query Runs / Run query"), 201);
+    let run_id = started["id"].as_str().unwrap().to_owned();
+    Mock::given(method("POST"))
+        .and(path(format!("/{api}/v1/queries/runs")))
+        .and(header("x-tenant-id", tenant_id))
+        .respond_with(ResponseTemplate::new(201).set_body_json(started))
+        .expect(1)
+        .mount(host)
+        .await;
+    let status = central_collection_example(&format!("{group} / Query Runs / Get query run"), 200);
+    for (index, (state, outcome)) in states.iter().enumerate() {
+        let mut body = status.clone();
+        body["status"] = json!(state);
+        body["result"] = json!(outcome);
+        // Each answer once, the last one for good.
+        let times = if index + 1 == states.len() { u64::MAX } else { 1 };
+        Mock::given(method("GET"))
+            .and(path(format!("/{api}/v1/queries/runs/{run_id}")))
+            .and(header("x-tenant-id", tenant_id))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .up_to_n_times(times)
+            .mount(host)
+            .await;
+    }
+    run_id
+}
+
+/// Two pages of result rows in the collection's page shape.
+async fn result_rows(host: &MockServer, results_path: &str, example: Value, rows: [Vec<Value>; 2]) {
+    let [first, second] = rows;
+    let mut page = example.clone();
+    page["items"] = json!(first);
+    page["pages"] = json!({"nextKey": "page-2", "size": 2, "maxSize": 2});
+    Mock::given(method("GET"))
+        .and(path(results_path))
+        .and(query_param_is_missing("pageFromKey"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .expect(1)
+        .mount(host)
+        .await;
+    let mut last = example;
+    last["items"] = json!(second);
+    last["pages"] = json!({"size": 1, "maxSize": 2});
+    Mock::given(method("GET"))
+        .and(path(results_path))
+        .and(query_param("pageFromKey", "page-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(last))
+        .expect(1)
+        .mount(host)
+        .await;
+}
+
+/// Fast polling, so the tests do not wait seconds; the limit is generous.
+fn quick_wait() -> JobWait {
+    JobWait::timeout(Duration::from_secs(20)).poll_interval(Duration::from_millis(5), Duration::from_millis(20))
+}
+
+async fn tenant_session(sophos: &Sophos) -> (Client, &'static str) {
+    sophos.whoami("demisto_whoami_tenant.json", Some(&sophos.region_a)).await;
+    (sophos.connect().await.client().unwrap(), "11f104c5-cc4a-4a9f-bb9c-632c936dfb9f")
+}
+
+#[tokio::test]
+async fn an_xdr_query_runs_to_completion_and_streams_every_result_row() {
+    let sophos = Sophos::start().await;
+    let (client, tenant_id) = tenant_session(&sophos).await;
+    let states = [("started", "notAvailable"), ("started", "notAvailable"), ("finished", "succeeded")];
+    let run_id = query_run(&sophos.region_a, "xdr-query", "XDR Query API", tenant_id, &states).await;
+    let example = central_collection_example("XDR Query API / Query Runs / Get results", 200);
+    let rows = [
+        vec![json!({"name": "a.exe", "pid": 1}), json!({"name": "b.exe", "pid": 2})],
+        vec![json!({"name": "c.exe", "pid": 3})],
+    ];
+    result_rows(&sophos.region_a, &format!("/xdr-query/v1/queries/runs/{run_id}/results"), example, rows).await;
+
+    let body = XdrQueryRunQueryBody {
+        ad_hoc_query: Some(XdrQueryRunQueryBodyAdHocQuery { template: Some("SELECT name, pid FROM processes".into()) }),
+        ..Default::default()
+    };
+    let results = client.xdr_query_run_query_to_completion(&body, quick_wait()).await.unwrap();
+    let rows: Vec<Value> = results.try_collect().await.unwrap();
+
+    let names: Vec<&str> = rows.iter().map(|row| row["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a.exe", "b.exe", "c.exe"]);
+    let requests = sophos.region_a.received_requests().await.unwrap();
+    let polls = requests.iter().filter(|request| request.url.path() == format!("/xdr-query/v1/queries/runs/{run_id}"));
+    assert_eq!(polls.count(), 3, "polled until the third answer said finished");
+    assert!(requests.iter().all(|request| request.headers.get("x-tenant-id").is_some()));
+}
+
+#[tokio::test]
+async fn live_discover_result_rows_keep_the_query_columns() {
+    let sophos = Sophos::start().await;
+    let (client, tenant_id) = tenant_session(&sophos).await;
+    let run_id =
+        query_run(&sophos.region_a, "live-discover", "Live Discover API", tenant_id, &[("finished", "succeeded")])
+            .await;
+    let example = central_collection_example("Live Discover API / Query Run Results / Get results", 200);
+    let row = |host: &str, user: &str| json!({"endpointId": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "hostname": host, "username": user});
+    let rows = [vec![row("WS-1", "alice"), row("WS-2", "bob")], vec![row("WS-3", "carol")]];
+    result_rows(&sophos.region_a, &format!("/live-discover/v1/queries/runs/{run_id}/results"), example, rows).await;
+
+    let body = RunQueryBody {
+        ad_hoc_query: Some(RunQueryBodyAdHocQuery {
+            name: Some("users".into()),
+            template: Some("SELECT * FROM users".into()),
+        }),
+        ..Default::default()
+    };
+    let rows: Vec<GetResultsResponseItemsItem> =
+        client.run_query_to_completion(&body, quick_wait()).await.unwrap().try_collect().await.unwrap();
+
+    let users: Vec<(&str, &Value)> =
+        rows.iter().map(|row| (row.hostname.as_deref().unwrap(), &row.additional_properties["username"])).collect();
+    assert_eq!(users, [("WS-1", &json!("alice")), ("WS-2", &json!("bob")), ("WS-3", &json!("carol"))]);
+}
+
+#[tokio::test]
+async fn a_query_run_that_finishes_without_success_is_an_error_naming_its_outcome() {
+    let sophos = Sophos::start().await;
+    let (client, tenant_id) = tenant_session(&sophos).await;
+    let states = [("started", "notAvailable"), ("finished", "timedOut")];
+    let run_id = query_run(&sophos.region_a, "xdr-query", "XDR Query API", tenant_id, &states).await;
+
+    let error =
+        client.xdr_query_run_query_to_completion(&XdrQueryRunQueryBody::default(), quick_wait()).await.unwrap_err();
+
+    match &error {
+        secgen_runtime::Error::JobFailed { operation, id, outcome, .. } => {
+            assert_eq!(
+                (*operation, id.as_deref(), outcome.as_deref()),
+                ("xdrQueryRunQuery", Some(run_id.as_str()), Some("timedOut"))
+            );
+        }
+        other => panic!("expected JobFailed, got {other}"),
+    }
+    let results = sophos.region_a.received_requests().await.unwrap();
+    assert!(
+        !results.iter().any(|request| request.url.path().ends_with("/results")),
+        "no results read for a failed run"
+    );
+}
+
+#[tokio::test]
+async fn a_query_run_that_does_not_finish_in_time_times_out_with_its_id() {
+    let sophos = Sophos::start().await;
+    let (client, tenant_id) = tenant_session(&sophos).await;
+    let run_id =
+        query_run(&sophos.region_a, "xdr-query", "XDR Query API", tenant_id, &[("started", "notAvailable")]).await;
+
+    let wait = JobWait::timeout(Duration::from_millis(300))
+        .poll_interval(Duration::from_millis(10), Duration::from_millis(50));
+    let error = client.xdr_query_run_query_to_completion(&XdrQueryRunQueryBody::default(), wait).await.unwrap_err();
+
+    match &error {
+        secgen_runtime::Error::JobTimeout { id, state, .. } => {
+            assert_eq!((id.as_deref(), state.as_deref()), (Some(run_id.as_str()), Some("started")));
+        }
+        other => panic!("expected JobTimeout, got {other}"),
+    }
+    assert!(error.to_string().contains(&run_id), "{error}");
+}
+
 mod fixtures_round_trip {
     use super::*;
 

@@ -51,3 +51,23 @@ pub fn amp_event(id: i64, offset_seconds: i64) -> Value {
         "cloud_ioc": {"description": "not in the spec", "short_description": "W32.Example"}
     })
 }
+
+/// The example body of one response in Sophos' 2026-01-08 Central collection:
+/// the request by its path of item names (`XDR Query API / Query Runs / Run query`)
+/// and the response by status code.
+pub fn central_collection_example(request: &str, status: u16) -> Value {
+    let path = shared().join("evidence/sophos-central/central-apis.2026-01-08.postman_collection.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let collection: Value = serde_json::from_str(&text).expect("the collection is JSON");
+    let mut item = &collection;
+    for name in request.split(" / ") {
+        let children = item["item"].as_array().unwrap_or_else(|| panic!("`{request}`: no items above `{name}`"));
+        item =
+            children.iter().find(|child| child["name"] == name).unwrap_or_else(|| panic!("`{request}`: no `{name}`"));
+    }
+    let responses = item["response"].as_array().unwrap_or_else(|| panic!("`{request}` has no responses"));
+    let response = responses.iter().find(|response| response["code"] == status);
+    let body =
+        response.and_then(|response| response["body"].as_str()).unwrap_or_else(|| panic!("`{request}`: no {status}"));
+    serde_json::from_str(body).unwrap_or_else(|error| panic!("`{request}` {status}: {error}"))
+}

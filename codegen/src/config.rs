@@ -40,6 +40,38 @@ pub struct ApiConfig {
     /// compile only the API groups they call.
     #[serde(default)]
     pub features_per_tag: bool,
+    /// Long-running jobs (query runs, scans): started, polled and read by one
+    /// generated `..._to_completion` method each.
+    #[serde(default)]
+    pub jobs: Vec<JobConfig>,
+}
+
+/// A long-running job: one operation starts it, one reports on it by its id,
+/// and one pages the results of the finished job. The start operation gets a
+/// `<method>_to_completion` method taking its arguments and a `JobWait`, which
+/// returns the stream of results.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobConfig {
+    /// The operationId that starts a job.
+    pub start: String,
+    /// The operationId that reports on one job; the id is its one required parameter.
+    pub status: String,
+    /// The operationId of the paged results of a finished job; the id is its
+    /// one required parameter.
+    pub results: String,
+    /// Where the start and status responses hold the job's id (a wire path, e.g. `id`).
+    pub id: String,
+    /// Where they hold the job's state.
+    pub state: String,
+    /// The states meaning the job has finished.
+    pub finished: Vec<String>,
+    /// Where they hold the outcome of a finished job, if the API reports one.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// The outcomes meaning success; any other is an error.
+    #[serde(default)]
+    pub succeeded: Vec<String>,
 }
 
 /// Which component schemas become types.

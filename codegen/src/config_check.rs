@@ -38,6 +38,8 @@ pub(crate) struct ConfigUse {
     pub(crate) envelope_used: bool,
     /// Envelope paths (by key) some enveloped response does not have.
     pub(crate) envelope_paths_missing: BTreeMap<&'static str, String>,
+    /// Why a configured job (by index) got no method.
+    pub(crate) job_problems: BTreeMap<usize, String>,
 }
 
 /// Every setting of `config` that applies to nothing in `model`.
@@ -82,6 +84,9 @@ pub(crate) fn warnings(
                 format!("no operation with a request body has an operationId starting with `{prefix}`"),
             );
         }
+    }
+    for (index, problem) in &usage.job_problems {
+        warn(format!("jobs[{index}]"), problem.clone());
     }
     for (index, header) in config.client.managed_headers.iter().enumerate() {
         let set_somewhere = model.operations.iter().flat_map(|operation| &operation.managed_headers);

@@ -198,6 +198,20 @@ impl SurfaceDiff {
             }
             _ => {}
         }
+        match (&before.job, &after.job) {
+            (None, Some((method, results))) => self.push(
+                Impact::Compatible,
+                name,
+                format!("new `{method}`, which runs the job and returns `{results}`"),
+            ),
+            (Some((method, _)), None) => self.push(Impact::Breaking, name, format!("removed `{method}`")),
+            (Some(old), Some(new)) if old != new => self.push(
+                Impact::Breaking,
+                name,
+                format!("`{}` is now `{}` returning `{}` (was returning `{}`)", old.0, new.0, new.1, old.1),
+            ),
+            _ => {}
+        }
     }
 
     fn type_change(&mut self, name: &str, before: &TypeSurface, after: &TypeSurface) {
@@ -372,6 +386,12 @@ mod tests {
         Surface::parse(text).unwrap()
     }
 
+    /// Each change from `from` to `to`: its description and impact.
+    fn impacts(from: &str, to: &str) -> Vec<(String, Impact)> {
+        let diff = SurfaceDiff::between(&surface(from), &surface(to));
+        diff.changes.into_iter().map(|change| (change.description, change.impact)).collect()
+    }
+
     const BEFORE: &str = "\
 ## Operations
 
@@ -450,10 +470,6 @@ Compatible (4):
     fn the_first_optional_parameter_of_an_operation_breaks_its_callers() {
         let before = "## Operations\n\nlist_jobs: GET /jobs (listJobs)\n  -> ()\n\n## Types\n";
         let after = "## Operations\n\nlist_jobs: GET /jobs (listJobs)\n  query fields?: String\n  -> ()\n\n## Types\n";
-        let impacts = |from: &str, to: &str| -> Vec<(String, Impact)> {
-            let diff = SurfaceDiff::between(&surface(from), &surface(to));
-            diff.changes.into_iter().map(|change| (change.description, change.impact)).collect()
-        };
         assert_eq!(
             impacts(before, after),
             [
@@ -462,6 +478,20 @@ Compatible (4):
             ]
         );
         assert_eq!(impacts(after, before)[0], ("no longer takes a params argument".to_owned(), Impact::Breaking));
+    }
+
+    #[test]
+    fn a_new_job_method_is_compatible_and_a_removed_one_breaks() {
+        let before = "## Operations\n\nrun_query: POST /runs (runQuery)\n  -> Run\n\n## Types\n";
+        let after = "## Operations\n\nrun_query: POST /runs (runQuery)\n  -> Run\n  run_query_to_completion: job, then get_results_stream\n\n## Types\n";
+        assert_eq!(
+            impacts(before, after),
+            [(
+                "new `run_query_to_completion`, which runs the job and returns `get_results_stream`".to_owned(),
+                Impact::Compatible
+            )]
+        );
+        assert_eq!(impacts(after, before), [("removed `run_query_to_completion`".to_owned(), Impact::Breaking)]);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod decoders;
 mod diff;
 mod error;
 mod features;
+mod jobs;
 mod load;
 mod locate;
 mod model;
@@ -35,8 +36,8 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use config::{
-    ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ComponentSchemas, EnvelopeConfig, PaginationConfig,
-    PartialUpdates, RustPath,
+    ApiConfig, ArrayStyleConfig, AuthExample, ClientConfig, ComponentSchemas, EnvelopeConfig, JobConfig,
+    PaginationConfig, PartialUpdates, RustPath,
 };
 pub use config_check::ConfigWarning;
 pub use decoders::{BodyDecoder, BodyRole, ResponseStatus};

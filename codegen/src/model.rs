@@ -313,6 +313,8 @@ pub(crate) struct Operation {
     /// The enum of documented error bodies, when there are several kinds.
     pub(crate) errors_enum: Option<String>,
     pub(crate) pagination: Option<Pagination>,
+    /// The long-running job this operation starts, when the config names one.
+    pub(crate) job: Option<Job>,
     /// Header parameters the spec declares and the client sets itself.
     pub(crate) managed_headers: Vec<String>,
     /// Notes for the docs: what the generator could not express and did instead.
@@ -368,6 +370,9 @@ impl Operation {
         self.errors.iter_mut().filter_map(|error| error.body.as_mut()).for_each(|ty| ty.rename(renames));
         if let Some(pagination) = &mut self.pagination {
             pagination.item_type.rename(renames);
+        }
+        if let Some(job) = &mut self.job {
+            job.rename_types(renames);
         }
     }
 }
@@ -472,8 +477,60 @@ pub(crate) struct DocumentedError {
     pub(crate) body: Option<TypeRef>,
 }
 
-/// How a list operation pages.
+/// A long-running job an operation starts: how its `..._to_completion` method
+/// polls it and reads its results.
 #[derive(Debug)]
+pub(crate) struct Job {
+    pub(crate) method_name: String,
+    /// The status operation's method, and whether it takes a params struct.
+    pub(crate) status_method: String,
+    pub(crate) status_takes_params: bool,
+    /// The results operation's paging (its stream method included), and whether
+    /// it takes a params struct.
+    pub(crate) results: Pagination,
+    pub(crate) results_takes_params: bool,
+    /// Where the start response and the status response say what the job is doing.
+    pub(crate) started: JobFields,
+    pub(crate) polled: JobFields,
+    /// The state values meaning finished, and the outcome values meaning success.
+    pub(crate) finished: Vec<String>,
+    pub(crate) succeeded: Vec<String>,
+    /// The wire paths, for the docs.
+    pub(crate) state_wire: String,
+    pub(crate) outcome_wire: Option<String>,
+}
+
+/// The fields of one response type that report on a job.
+#[derive(Debug)]
+pub(crate) struct JobFields {
+    pub(crate) response_type: String,
+    pub(crate) id: FieldPath,
+    pub(crate) state: FieldPath,
+    pub(crate) outcome: Option<FieldPath>,
+}
+
+impl Job {
+    fn rename_types(&mut self, renames: &Renames) {
+        self.results.item_type.rename(renames);
+        if let PageType::Named { response_type, .. } = &mut self.results.page {
+            rename_name(response_type, renames);
+        }
+        for fields in [&mut self.started, &mut self.polled] {
+            rename_name(&mut fields.response_type, renames);
+        }
+    }
+}
+
+fn rename_name(name: &mut String, renames: &Renames) {
+    let mut ty = TypeRef::Named(std::mem::take(name));
+    ty.rename(renames);
+    if let TypeRef::Named(renamed) = ty {
+        *name = renamed;
+    }
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone)]
 pub(crate) struct Pagination {
     pub(crate) method_name: String,
     pub(crate) style: PageStyle,
@@ -494,7 +551,7 @@ pub(crate) struct PageRead {
 }
 
 /// What one page decodes into.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum PageType {
     /// A generated list response, which gets an `impl Paginated`.
     Named { response_type: String, items_field: String, items_presence: Presence },
@@ -504,7 +561,7 @@ pub(crate) enum PageType {
 }
 
 /// The request side of a page style: the runtime's `PageStyle`, one to one.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum PageStyle {
     LimitOffset { limit: String, offset: String, page_size: u64 },
     PageKey { key: String, size: Option<String>, page_size: u64 },

@@ -58,6 +58,7 @@ pub(crate) fn build<'a>(
         };
         operations.push(builder.build(entry.operation, entry.path_parameters, method_name, &mut methods)?);
     }
+    crate::jobs::attach(config, types, usage, &mut operations, &mut methods);
     Ok(operations)
 }
 
@@ -153,6 +154,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             errors,
             errors_enum,
             pagination,
+            job: None,
             managed_headers,
             notes,
         })

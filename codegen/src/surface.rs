@@ -37,6 +37,9 @@ pub struct OperationSurface {
     pub returns: String,
     /// The stream method and the item it yields, for list operations.
     pub stream: Option<(String, String)>,
+    /// The `..._to_completion` method and the results stream it returns, for
+    /// operations that start a long-running job.
+    pub job: Option<(String, String)>,
 }
 
 /// One parameter.
@@ -158,6 +161,9 @@ impl OperationSurface {
         if let Some((stream, item)) = &self.stream {
             let _ = writeln!(out, "  {stream}: stream of {item}");
         }
+        if let Some((method, results)) = &self.job {
+            let _ = writeln!(out, "  {method}: job, then {results}");
+        }
         out
     }
 }
@@ -265,6 +271,7 @@ impl Parser {
             body: None,
             returns: String::new(),
             stream: None,
+            job: None,
         };
         self.surface.operations.insert(name.to_owned(), operation);
         self.current = Some(name.to_owned());
@@ -362,6 +369,8 @@ impl Parser {
             operation.returns = returns.to_owned();
         } else if let Some((stream, item)) = line.split_once(": stream of ") {
             operation.stream = Some((stream.to_owned(), item.to_owned()));
+        } else if let Some((method, results)) = line.split_once(": job, then ") {
+            operation.job = Some((method.to_owned(), results.to_owned()));
         } else {
             let (location, rest) =
                 line.split_once(' ').ok_or(ParseError { line: line_number, message: "expected a parameter".into() })?;
@@ -461,6 +470,7 @@ fn operation_surface(operation: &Operation) -> OperationSurface {
             .pagination
             .as_ref()
             .map(|pagination| (pagination.method_name.clone(), type_name(&pagination.item_type))),
+        job: operation.job.as_ref().map(|job| (job.method_name.clone(), job.results.method_name.clone())),
     }
 }
 

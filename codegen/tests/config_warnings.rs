@@ -161,3 +161,55 @@ paths:
         "generate.client.envelope.next_link: an enveloped response has no such field: metadata.next (listEvents)"
     );
 }
+
+/// Warnings for the `jobs` construct spec with its config's job replaced by `job`.
+fn job_warnings(job: &str, pagination: bool) -> Vec<String> {
+    let dir = format!("{}/tests/specs", env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read(format!("{dir}/jobs.yaml")).unwrap();
+    let paging =
+        "pagination:\n  - {style: page_key, key: pageFromKey, next_key: pages.nextKey, default_page_size: 10}\n";
+    let yaml = format!(
+        "crate_name: jobs\nversion: 0.1.0\ndescription: Jobs\n{}jobs:\n  - {job}\n",
+        if pagination { paging } else { "" }
+    );
+    let config: ApiConfig = yaml_serde::from_str(&yaml).unwrap();
+    let generated = generate("jobs.yaml", &spec, &config).unwrap();
+    generated.warnings.iter().map(ToString::to_string).collect()
+}
+
+const QUERY_JOB: &str = "{start: runQuery, status: getQueryRun, results: getQueryResults, id: id, state: status, \
+                         finished: [finished], outcome: result, succeeded: [succeeded]}";
+
+#[test]
+fn a_job_that_fits_the_spec_gives_no_warning() {
+    assert_eq!(job_warnings(QUERY_JOB, true), Vec::<String>::new());
+}
+
+#[test]
+fn a_job_naming_an_operation_the_spec_lacks() {
+    let found = job_warnings(&QUERY_JOB.replace("getQueryRun", "getRun"), true);
+    assert_eq!(found, ["generate.jobs[0]: the spec has no operation `getRun`"]);
+}
+
+#[test]
+fn a_job_state_field_the_responses_lack() {
+    let found = job_warnings(&QUERY_JOB.replace("state: status", "state: phase"), true);
+    assert_eq!(found, ["generate.jobs[0]: `runQuery`'s response `QueryRun` has no field `phase`"]);
+}
+
+#[test]
+fn a_job_whose_results_are_not_paged() {
+    let found = job_warnings(QUERY_JOB, false);
+    assert_eq!(found, ["generate.jobs[0]: `getQueryResults` is not a paged list operation"]);
+}
+
+#[test]
+fn a_job_polled_by_an_operation_that_needs_more_than_the_id() {
+    let found = job_warnings(&QUERY_JOB.replace("status: getQueryRun", "status: runQuery"), true);
+    assert_eq!(
+        found,
+        [
+            "generate.jobs[0]: `runQuery` must take exactly one required parameter, the job's id as a string, and no body"
+        ]
+    );
+}

@@ -55,6 +55,7 @@ construct!(
     multiple_2xx,
     pagination,
     content_types,
+    jobs,
 );
 
 #[test]

@@ -556,6 +556,15 @@ fn same_origin(operation: &'static str, base_url: &Url, link: &str) -> Result<Ur
     Ok(url)
 }
 
+impl<R: Paginated> fmt::Debug for Pager<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pager")
+            .field("buffered_items", &self.buffered.len())
+            .field("checkpoint", &self.checkpoint.get())
+            .finish_non_exhaustive()
+    }
+}
+
 // No field is ever pinned: the page stream is boxed and the buffer is a plain iterator.
 impl<R: Paginated> Unpin for Pager<R> {}
 
@@ -587,6 +596,31 @@ impl<R: Paginated> Stream for Pager<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pager_debugs_as_its_position() {
+        #[derive(serde::Deserialize)]
+        struct Items {
+            items: Vec<u32>,
+        }
+        impl Paginated for Items {
+            type Item = u32;
+            fn items(&self) -> &[u32] {
+                &self.items
+            }
+            fn into_items(self) -> Vec<u32> {
+                self.items
+            }
+        }
+        static API: crate::ApiInfo = crate::ApiInfo::new("items", "1.0.0");
+        let client =
+            crate::ClientBuilder::<ApiClient>::new(&API).base_url("https://api.example.com").build_api_client();
+        let pager: Pager<Items> = client.unwrap().paginate(
+            Request::new(crate::Method::GET, "listItems", "/items"),
+            PageStyle::page_key("pageFromKey", None, 10),
+        );
+        assert_eq!(format!("{pager:?}"), "Pager { buffered_items: 0, checkpoint: None, .. }");
+    }
 
     #[test]
     fn links_to_other_origins_are_refused() {

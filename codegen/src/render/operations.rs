@@ -1,4 +1,5 @@
-//! Rendering of operations: one async method each, plus a stream for list operations.
+//! Rendering of operations: one async method each, plus a stream for list operations
+//! and a `..._to_completion` method for operations that start a long-running job.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -7,8 +8,8 @@ use super::docs::{doc_attrs, paragraphs};
 use super::idents::{Scope, ident};
 use super::path_tokens;
 use crate::model::{
-    ArrayStyle, BodyType, FieldPath, Operation, PageInfoField, PageRead, PageStyle, PageType, Pagination, Param,
-    ParamEncoding, ParamLocation, Presence, Success, TypeRef,
+    ArrayStyle, BodyType, FieldPath, Job, JobFields, Operation, PageInfoField, PageRead, PageStyle, PageType,
+    Pagination, Param, ParamEncoding, ParamLocation, Presence, Success, TypeRef,
 };
 
 /// The methods of one operation, for an `impl Client` block.
@@ -20,6 +21,7 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
     let argument_names = argument_names(operation);
     let (response_type, decode) = response(operation, scope);
     let request = request_expression(operation, scope);
+    let job = operation.job.as_ref().map(|job| job_method(operation, job, scope));
 
     let Some(pagination) = &operation.pagination else {
         return quote! {
@@ -28,18 +30,14 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
                 let request = #request;
                 self.client.send(request).await?.#decode
             }
+
+            #job
         };
     };
     let request_fn = ident(&format!("{}_request", operation.method_name.trim_start_matches("r#")));
     let stream_name = ident(&pagination.method_name);
     let stream_docs = doc_attrs(&stream_docs(operation, pagination));
-    let page_type = match &pagination.page {
-        PageType::Named { response_type, .. } => scope.named(response_type),
-        PageType::Envelope(envelope) => {
-            let item = scope.ty(&pagination.item_type);
-            envelope_type(envelope, quote! { Vec<#item> })
-        }
-    };
+    let page_type = page_type(pagination, scope);
     let style = page_style(&pagination.style, &rt);
     quote! {
         #docs
@@ -55,7 +53,98 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
         fn #request_fn(#(#arguments),*) -> #rt::Request {
             #request
         }
+
+        #job
     }
+}
+
+/// The type one page of a list decodes into.
+fn page_type(pagination: &Pagination, scope: &mut Scope) -> TokenStream {
+    match &pagination.page {
+        PageType::Named { response_type, .. } => scope.named(response_type),
+        PageType::Envelope(envelope) => {
+            let item = scope.ty(&pagination.item_type);
+            envelope_type(envelope, quote! { Vec<#item> })
+        }
+    }
+}
+
+/// `<start>_to_completion`: starts the job with the operation's own arguments,
+/// polls it through the runtime's `Job`, and returns its results' stream.
+fn job_method(operation: &Operation, job: &Job, scope: &mut Scope) -> TokenStream {
+    let rt = scope.rt();
+    let docs = doc_attrs(&job_docs(operation, job));
+    let name = ident(&job.method_name);
+    let arguments = arguments(operation, scope);
+    let argument_names = argument_names(operation);
+    let start = ident(&operation.method_name);
+    let status = ident(&job.status_method);
+    let results = ident(&job.results.method_name);
+    let page_type = page_type(&job.results, scope);
+    let status_params = job.status_takes_params.then(|| quote! { , &Default::default() });
+    let results_params = job.results_takes_params.then(|| quote! { , &Default::default() });
+    let started = job_report(&job.started, scope);
+    // Both responses are usually the same type: one closure serves both.
+    let polled = match job.polled.response_type == job.started.response_type {
+        true => quote! { started },
+        false => job_report(&job.polled, scope),
+    };
+    let operation_id = &operation.id;
+    let (finished, succeeded) = (&job.finished, &job.succeeded);
+    quote! {
+        #docs
+        pub async fn #name(&self, #(#arguments,)* wait: #rt::JobWait) -> #rt::Result<#rt::Pager<#page_type>> {
+            let job = #rt::Job { operation: #operation_id, finished: &[#(#finished),*], succeeded: &[#(#succeeded),*] };
+            let started = #started;
+            let polled = #polled;
+            let start = async { Ok(started(self.#start(#(#argument_names),*).await?.into_inner())) };
+            let poll = move |id: String| async move { Ok(polled(self.#status(&id #status_params).await?.into_inner())) };
+            let id = job.run(wait, start, poll).await?;
+            Ok(self.#results(&id #results_params))
+        }
+    }
+}
+
+/// A closure turning one response into the runtime's `JobReport`.
+fn job_report(fields: &JobFields, scope: &mut Scope) -> TokenStream {
+    let rt = scope.rt();
+    let response = scope.named(&fields.response_type);
+    let id = field_access(quote! { response }, &fields.id).0;
+    let state = field_access(quote! { response }, &fields.state).0;
+    let outcome = fields.outcome.as_ref().map(|outcome| {
+        let outcome = field_access(quote! { response }, outcome).0;
+        quote! { .outcome(&#outcome) }
+    });
+    quote! { |response: #response| #rt::JobReport::new(&#id, &#state) #outcome }
+}
+
+fn job_docs(operation: &Operation, job: &Job) -> String {
+    let method = |name: &str| {
+        let name = name.trim_start_matches("r#").to_owned();
+        format!("[`{name}`](Self::{name})")
+    };
+    let values = |values: &[String]| values.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(" or ");
+    let failure = match (&job.outcome_wire, job.succeeded.is_empty()) {
+        (Some(outcome), false) => format!(
+            "[`JobFailed`](crate::runtime::Error::JobFailed) when the finished job's `{outcome}` is not {}; ",
+            values(&job.succeeded)
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "Runs {start} to completion and returns the stream of its results.\n\n\
+         Starts the job, asks {status} about it until its `{state}` is {finished} (first after `wait`'s first \
+         interval, then less often), and returns {results} of the finished job. Starting and waiting are bounded by \
+         `wait`'s timeout; each page of results by the client's request timeout.\n\n\
+         # Errors\n\n\
+         {failure}[`JobTimeout`](crate::runtime::Error::JobTimeout), with the job's id, when it has not finished in \
+         time (it goes on at the server); and any error of the requests sent.",
+        start = method(&operation.method_name),
+        status = method(&job.status_method),
+        results = method(&job.results.method_name),
+        state = job.state_wire,
+        finished = values(&job.finished),
+    )
 }
 
 /// `impl Paginated` for a list response type, once, whichever operations (and
@@ -229,7 +318,21 @@ fn page_info<'a>(reads: impl Iterator<Item = &'a PageRead>, rt: &TokenStream) ->
 /// An expression reading `path` from `self` as an `Option` of the `PageInfo`
 /// field's type (`String`, `u64` or `bool`).
 fn read_field(path: &FieldPath) -> TokenStream {
-    let mut expression = quote! { self };
+    let (expression, is_option) = field_access(quote! { self }, path);
+    match (&path.leaf, is_option) {
+        (TypeRef::I32 | TypeRef::I64, true) => quote! { #expression.and_then(|value| u64::try_from(*value).ok()) },
+        (TypeRef::I32 | TypeRef::I64, false) => quote! { u64::try_from(#expression).ok() },
+        (TypeRef::Bool, true) => quote! { #expression.copied() },
+        (TypeRef::Bool, false) => quote! { Some(#expression) },
+        (_, true) => quote! { #expression.cloned() },
+        (_, false) => quote! { Some(#expression.clone()) },
+    }
+}
+
+/// An expression reaching `path` from `base`: the field itself, or an `Option`
+/// of a reference to it when a step on the way is optional (the flag).
+fn field_access(base: TokenStream, path: &FieldPath) -> (TokenStream, bool) {
+    let mut expression = base;
     let mut is_option = false;
     for (field, optional) in &path.steps {
         let field = ident(field);
@@ -241,14 +344,7 @@ fn read_field(path: &FieldPath) -> TokenStream {
         };
         is_option |= *optional;
     }
-    match (&path.leaf, is_option) {
-        (TypeRef::I32 | TypeRef::I64, true) => quote! { #expression.and_then(|value| u64::try_from(*value).ok()) },
-        (TypeRef::I32 | TypeRef::I64, false) => quote! { u64::try_from(#expression).ok() },
-        (TypeRef::Bool, true) => quote! { #expression.copied() },
-        (TypeRef::Bool, false) => quote! { Some(#expression) },
-        (_, true) => quote! { #expression.cloned() },
-        (_, false) => quote! { Some(#expression.clone()) },
-    }
+    (expression, is_option)
 }
 
 /// Whether a required parameter is passed by value (small `Copy` types).

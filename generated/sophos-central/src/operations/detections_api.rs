@@ -28,6 +28,38 @@ impl crate::Client {
         self.client.send(request).await?.json()
     }
 
+    /// Runs [`run_detections_query`](Self::run_detections_query) to completion and returns the stream of its results.
+    ///
+    /// Starts the job, asks [`get_detections_run`](Self::get_detections_run) about it until its `status` is `finished` (first after `wait`'s first interval, then less often), and returns [`get_detection_result_stream`](Self::get_detection_result_stream) of the finished job. Starting and waiting are bounded by `wait`'s timeout; each page of results by the client's request timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`JobFailed`](crate::runtime::Error::JobFailed) when the finished job's `result` is not `succeeded`; [`JobTimeout`](crate::runtime::Error::JobTimeout), with the job's id, when it has not finished in time (it goes on at the server); and any error of the requests sent.
+    pub async fn run_detections_query_to_completion(
+        &self,
+        body: &DetectionsQueryRequest,
+        wait: rt::JobWait,
+    ) -> rt::Result<rt::Pager<GetDetectionResultResponse>> {
+        let job = rt::Job {
+            operation: "runDetectionsQuery",
+            finished: &["finished"],
+            succeeded: &["succeeded"],
+        };
+        let started = |response: DetectionsQueryRun| {
+            rt::JobReport::new(&response.id.as_ref(), &response.status.as_ref())
+                .outcome(&response.result.as_ref())
+        };
+        let polled = started;
+        let start = async {
+            Ok(started(self.run_detections_query(body).await?.into_inner()))
+        };
+        let poll = move |id: String| async move {
+            Ok(polled(self.get_detections_run(&id).await?.into_inner()))
+        };
+        let id = job.run(wait, start, poll).await?;
+        Ok(self.get_detection_result_stream(&id, &Default::default()))
+    }
+
     /// Get detections run
     ///
     /// Return the detections query run with the given ID.
@@ -166,6 +198,38 @@ impl crate::Client {
             )
             .json_body(body);
         self.client.send(request).await?.json()
+    }
+
+    /// Runs [`run_a_groups_query`](Self::run_a_groups_query) to completion and returns the stream of its results.
+    ///
+    /// Starts the job, asks [`get_group_run`](Self::get_group_run) about it until its `status` is `finished` (first after `wait`'s first interval, then less often), and returns [`get_group_results_stream`](Self::get_group_results_stream) of the finished job. Starting and waiting are bounded by `wait`'s timeout; each page of results by the client's request timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`JobFailed`](crate::runtime::Error::JobFailed) when the finished job's `result` is not `succeeded`; [`JobTimeout`](crate::runtime::Error::JobTimeout), with the job's id, when it has not finished in time (it goes on at the server); and any error of the requests sent.
+    pub async fn run_a_groups_query_to_completion(
+        &self,
+        body: &DetectionsQueryRequest,
+        wait: rt::JobWait,
+    ) -> rt::Result<rt::Pager<GetGroupResultsResponse>> {
+        let job = rt::Job {
+            operation: "runAGroupsQuery",
+            finished: &["finished"],
+            succeeded: &["succeeded"],
+        };
+        let started = |response: DetectionsQueryRun| {
+            rt::JobReport::new(&response.id.as_ref(), &response.status.as_ref())
+                .outcome(&response.result.as_ref())
+        };
+        let polled = started;
+        let start = async {
+            Ok(started(self.run_a_groups_query(body).await?.into_inner()))
+        };
+        let poll = move |id: String| async move {
+            Ok(polled(self.get_group_run(&id).await?.into_inner()))
+        };
+        let id = job.run(wait, start, poll).await?;
+        Ok(self.get_group_results_stream(&id, &Default::default()))
     }
 
     /// Get group run

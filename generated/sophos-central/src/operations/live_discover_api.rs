@@ -204,6 +204,36 @@ impl crate::Client {
         self.client.send(request).await?.json()
     }
 
+    /// Runs [`run_query`](Self::run_query) to completion and returns the stream of its results.
+    ///
+    /// Starts the job, asks [`get_query_run`](Self::get_query_run) about it until its `status` is `finished` (first after `wait`'s first interval, then less often), and returns [`get_results_stream`](Self::get_results_stream) of the finished job. Starting and waiting are bounded by `wait`'s timeout; each page of results by the client's request timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`JobFailed`](crate::runtime::Error::JobFailed) when the finished job's `result` is not `succeeded`; [`JobTimeout`](crate::runtime::Error::JobTimeout), with the job's id, when it has not finished in time (it goes on at the server); and any error of the requests sent.
+    pub async fn run_query_to_completion(
+        &self,
+        body: &RunQueryBody,
+        wait: rt::JobWait,
+    ) -> rt::Result<rt::Pager<GetResultsResponse>> {
+        let job = rt::Job {
+            operation: "runQuery",
+            finished: &["finished"],
+            succeeded: &["succeeded"],
+        };
+        let started = |response: LiveDiscoverQueryRun| {
+            rt::JobReport::new(&response.id.as_ref(), &response.status.as_ref())
+                .outcome(&response.result.as_ref())
+        };
+        let polled = started;
+        let start = async { Ok(started(self.run_query(body).await?.into_inner())) };
+        let poll = move |id: String| async move {
+            Ok(polled(self.get_query_run(&id, &Default::default()).await?.into_inner()))
+        };
+        let id = job.run(wait, start, poll).await?;
+        Ok(self.get_results_stream(&id, &Default::default()))
+    }
+
     /// Get query run
     ///
     /// Get a query run by ID.
@@ -906,7 +936,7 @@ impl rt::Paginated for GetResultsResponse {
     }
 }
 
-/// One item.
+/// One row of results. The collection's example shows only `endpointId` and `hostname`; a row also holds the query's own columns (named in `metadata.columns`), which no Sophos text describes, so they are kept as JSON.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetResultsResponseItemsItem {
     /// The `endpointId` property.
@@ -916,6 +946,9 @@ pub struct GetResultsResponseItemsItem {
     /// The `hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+    /// Properties the schema does not name.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, rt::serde_json::Value>,
 }
 
 /// The `metadata` property.

@@ -78,6 +78,38 @@ impl crate::Client {
         self.client.send(request).await?.json()
     }
 
+    /// Runs [`xdr_query_run_query`](Self::xdr_query_run_query) to completion and returns the stream of its results.
+    ///
+    /// Starts the job, asks [`xdr_query_get_query_run`](Self::xdr_query_get_query_run) about it until its `status` is `finished` (first after `wait`'s first interval, then less often), and returns [`xdr_query_get_results_stream`](Self::xdr_query_get_results_stream) of the finished job. Starting and waiting are bounded by `wait`'s timeout; each page of results by the client's request timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`JobFailed`](crate::runtime::Error::JobFailed) when the finished job's `result` is not `succeeded`; [`JobTimeout`](crate::runtime::Error::JobTimeout), with the job's id, when it has not finished in time (it goes on at the server); and any error of the requests sent.
+    pub async fn xdr_query_run_query_to_completion(
+        &self,
+        body: &XdrQueryRunQueryBody,
+        wait: rt::JobWait,
+    ) -> rt::Result<rt::Pager<XdrQueryGetResultsResponse>> {
+        let job = rt::Job {
+            operation: "xdrQueryRunQuery",
+            finished: &["finished"],
+            succeeded: &["succeeded"],
+        };
+        let started = |response: XdrQueryRun| {
+            rt::JobReport::new(&response.id.as_ref(), &response.status.as_ref())
+                .outcome(&response.result.as_ref())
+        };
+        let polled = started;
+        let start = async {
+            Ok(started(self.xdr_query_run_query(body).await?.into_inner()))
+        };
+        let poll = move |id: String| async move {
+            Ok(polled(self.xdr_query_get_query_run(&id).await?.into_inner()))
+        };
+        let id = job.run(wait, start, poll).await?;
+        Ok(self.xdr_query_get_results_stream(&id, &Default::default()))
+    }
+
     /// Get query run
     ///
     /// Get a query run by ID.
