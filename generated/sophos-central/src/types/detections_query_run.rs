@@ -20,14 +20,14 @@ pub struct DetectionsQueryRun {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `result` property.
+    /// The outcome; the collection's examples show `succeeded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// The `resultCount` property.
     #[serde(rename = "resultCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_count: Option<i64>,
-    /// The `status` property.
+    /// The run's state; the collection's examples show `finished`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }

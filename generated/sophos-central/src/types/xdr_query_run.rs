@@ -41,10 +41,10 @@ pub struct XdrQueryRun {
     /// The `query` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<QueryCategoryRef>,
-    /// The `result` property.
+    /// The outcome: `notAvailable` until the run finishes (collection), then `succeeded`, `failed`, `timedOut` or `canceled` (third-party docs; not confirmed by Sophos).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    /// The `status` property.
+    /// The run's state: `pending` or `started` (both in the collection's examples), then `finished` (inferred from the Detections API's examples and third-party docs; no Sophos text for this API says so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `template` property.
