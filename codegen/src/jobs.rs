@@ -39,7 +39,7 @@ fn job(config: &JobConfig, types: &TypeBuilder, operations: &[Operation]) -> Res
     };
     let (start, status, results) = (find(&config.start)?, find(&config.status)?, find(&config.results)?);
     let [start_op, status_op, results_op] = [&operations[start], &operations[status], &operations[results]];
-    if operations[start].job.is_some() {
+    if start_op.job.is_some() {
         return Err(format!("another job already starts with `{}`", config.start));
     }
     if status_op.file != start_op.file || results_op.file != start_op.file {

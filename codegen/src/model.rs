@@ -371,8 +371,9 @@ impl Operation {
         if let Some(pagination) = &mut self.pagination {
             pagination.item_type.rename(renames);
         }
+        // Only shared enums are renamed; of a job's types, only its result items can be one.
         if let Some(job) = &mut self.job {
-            job.rename_types(renames);
+            job.results.item_type.rename(renames);
         }
     }
 }
@@ -507,26 +508,6 @@ pub(crate) struct JobFields {
     pub(crate) id: FieldPath,
     pub(crate) state: FieldPath,
     pub(crate) outcome: Option<FieldPath>,
-}
-
-impl Job {
-    fn rename_types(&mut self, renames: &Renames) {
-        self.results.item_type.rename(renames);
-        if let PageType::Named { response_type, .. } = &mut self.results.page {
-            rename_name(response_type, renames);
-        }
-        for fields in [&mut self.started, &mut self.polled] {
-            rename_name(&mut fields.response_type, renames);
-        }
-    }
-}
-
-fn rename_name(name: &mut String, renames: &Renames) {
-    let mut ty = TypeRef::Named(std::mem::take(name));
-    ty.rename(renames);
-    if let TypeRef::Named(renamed) = ty {
-        *name = renamed;
-    }
 }
 
 /// How a list operation pages.
