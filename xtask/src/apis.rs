@@ -29,7 +29,7 @@ pub struct Api {
 pub struct Evidence {
     /// Postman collections, relative to `../shared/evidence`.
     #[serde(default)]
-    pub collections: Vec<String>,
+    pub collections: Vec<Collection>,
     /// The path every request of the API starts with that the spec's paths do not
     /// (the spec's server path, e.g. `/v1`).
     #[serde(default)]
@@ -37,6 +37,41 @@ pub struct Evidence {
     /// Evidence requests left out on purpose, each with its reason.
     #[serde(default)]
     pub exclude: Vec<Exclusion>,
+}
+
+/// One Postman collection: its file, or the file and how far its example values
+/// can be trusted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(from = "CollectionEntry")]
+pub struct Collection {
+    /// Relative to `../shared/evidence`.
+    pub file: String,
+    /// Set when the examples' values are placeholders (lorem ipsum in date-time
+    /// fields): why. `verify` then checks that such fields hold text, not that the
+    /// text fits the format.
+    pub formats_unchecked: Option<String>,
+}
+
+/// A collection as `api.yaml` writes it: a bare file name, or a map.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CollectionEntry {
+    File(String),
+    #[serde(rename_all = "snake_case")]
+    Described {
+        file: String,
+        #[serde(default)]
+        formats_unchecked: Option<String>,
+    },
+}
+
+impl From<CollectionEntry> for Collection {
+    fn from(entry: CollectionEntry) -> Self {
+        match entry {
+            CollectionEntry::File(file) => Collection { file, formats_unchecked: None },
+            CollectionEntry::Described { file, formats_unchecked } => Collection { file, formats_unchecked },
+        }
+    }
 }
 
 /// What `verify` leaves out: requests by name or by where their path starts, or

@@ -28,6 +28,21 @@ pub struct EvidenceRequest {
     pub responses: Vec<ExampleResponse>,
     /// What the collection says of the request.
     pub description: Option<String>,
+    /// The collection it comes from, when an API names several (gaps say which).
+    pub collection: Option<String>,
+    /// False when the collection's example values are placeholders: a value in a
+    /// date-time field is then checked for being text, not for fitting the format.
+    pub formats_checked: bool,
+}
+
+impl EvidenceRequest {
+    /// How gaps name it: `Folder / Request`, after its collection when there are several.
+    pub fn label(&self) -> String {
+        match &self.collection {
+            Some(collection) => format!("{collection}: {}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// A query parameter or header: its name, example value and description.
@@ -147,6 +162,8 @@ fn request_of(request: &Value, item: &Value, name: &str, group: Option<String>) 
         body,
         responses,
         description,
+        collection: None,
+        formats_checked: true,
     })
 }
 

@@ -67,6 +67,8 @@ fn request(
         body,
         responses,
         description: None,
+        collection: None,
+        formats_checked: true,
     })
 }
 

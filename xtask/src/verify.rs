@@ -50,6 +50,9 @@ pub struct Report {
     pub requests: usize,
     pub matched: usize,
     pub excluded: usize,
+    /// Placeholder values in formatted fields read as text (collections with
+    /// `formats_unchecked`).
+    pub placeholders: usize,
     /// One line per problem: `<request>: <what>`.
     pub gaps: Vec<String>,
 }
@@ -66,9 +69,13 @@ impl Report {
         for gap in &self.gaps {
             let _ = writeln!(text, "gap: {gap}");
         }
+        let placeholders = match self.placeholders {
+            0 => String::new(),
+            count => format!(" ({count} placeholder values in formatted fields read as text)"),
+        };
         let _ = writeln!(
             text,
-            "verify {api}: {} evidence requests, {} matched, {} excluded; {} gaps",
+            "verify {api}: {} evidence requests, {} matched, {} excluded; {} gaps{placeholders}",
             self.requests,
             self.matched,
             self.excluded,
@@ -89,8 +96,14 @@ pub fn verify(api: &Api) -> Result<Report> {
     let mut requests = Vec::new();
     if !api.evidence.collections.is_empty() {
         let dir = evidence_dir()?;
+        let several = api.evidence.collections.len() > 1;
         for collection in &api.evidence.collections {
-            requests.extend(postman::read(&dir.join(collection))?);
+            let mut read = postman::read(&dir.join(&collection.file))?;
+            for request in &mut read {
+                request.collection = several.then(|| collection_stem(&collection.file));
+                request.formats_checked = collection.formats_unchecked.is_none();
+            }
+            requests.extend(read);
         }
     }
     let spec = spec_source::load(api)?;
@@ -100,6 +113,12 @@ pub fn verify(api: &Api) -> Result<Report> {
     let generated = secgen_codegen::generate(&spec.file_name, &spec.bytes, &api.config)
         .map_err(|error| anyhow::anyhow!("{}: {error}", api.name))?;
     verify_requests(api, &generated, &requests)
+}
+
+/// `sophos-central/central-apis.2023-12-08.postman_collection.json` → `central-apis.2023-12-08`.
+fn collection_stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.trim_end_matches(".json").trim_end_matches(".postman_collection").to_owned()
 }
 
 /// Verifies `requests` against the crate generated for `api`.
@@ -113,11 +132,15 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
         }
         let path = request_path(request, &api.evidence.server_path);
         let Some(path) = path else {
-            report.gaps.push(format!("{}: its path does not start with `{}`", request.name, api.evidence.server_path));
+            report.gaps.push(format!(
+                "{}: its path does not start with `{}`",
+                request.label(),
+                api.evidence.server_path
+            ));
             continue;
         };
         let Some(operation) = matching_operation(generated.surface.operations.values(), &request.method, &path) else {
-            report.gaps.push(format!("{}: no operation for {} /{}", request.name, request.method, path.join("/")));
+            report.gaps.push(format!("{}: no operation for {} /{}", request.label(), request.method, path.join("/")));
             continue;
         };
         report.matched += 1;
@@ -125,7 +148,9 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
         jobs.extend(body_jobs(&api.evidence.exclude, request, operation, &generated.decoders, &mut report.gaps));
     }
     if !jobs.is_empty() {
-        report.gaps.extend(decode(api, generated, &jobs)?);
+        let decoded = decode(api, generated, &jobs)?;
+        report.gaps.extend(decoded.gaps);
+        report.placeholders = decoded.placeholders;
     }
     Ok(report)
 }
@@ -236,7 +261,8 @@ fn parameter_gaps(api: &Api, request: &EvidenceRequest, operation: &OperationSur
     {
         gaps.push(format!(
             "{}: query parameter `{name}` is not declared by `{}`",
-            request.name, operation.operation_id
+            request.label(),
+            operation.operation_id
         ));
     }
     let undeclared_header = |name: &&String| {
@@ -246,16 +272,24 @@ fn parameter_gaps(api: &Api, request: &EvidenceRequest, operation: &OperationSur
             && !excluded(name)
     };
     for name in request.headers.iter().map(|header| &header.name).filter(undeclared_header) {
-        gaps.push(format!("{}: header `{name}` is not declared by `{}`", request.name, operation.operation_id));
+        gaps.push(format!("{}: header `{name}` is not declared by `{}`", request.label(), operation.operation_id));
     }
     gaps
 }
 
-/// One body to decode: which decoder, the body, and how to name it in a gap.
+/// One body to decode: which decoder, the body, how to name it in a gap, and
+/// whether its formatted values are checked (see `EvidenceRequest::formats_checked`).
 struct Job {
     decoder: usize,
     body: String,
     label: String,
+    formats_checked: bool,
+}
+
+/// What the decoder found.
+struct Decoded {
+    gaps: Vec<String>,
+    placeholders: usize,
 }
 
 fn body_jobs(
@@ -270,10 +304,15 @@ fn body_jobs(
     let mut jobs = Vec::new();
     if let Some(body) = request.body.as_ref().filter(|body| is_json(body)) {
         match of_operation().find(|(_, decoder)| decoder.body == BodyRole::Request) {
-            Some((index, _)) => {
-                jobs.push(Job { decoder: index, body: body.clone(), label: format!("{}: request body", request.name) })
+            Some((index, _)) => jobs.push(Job {
+                decoder: index,
+                body: body.clone(),
+                label: format!("{}: request body", request.label()),
+                formats_checked: request.formats_checked,
+            }),
+            None => {
+                gaps.push(format!("{}: sends a JSON body; `{}` takes none", request.label(), operation.operation_id))
             }
-            None => gaps.push(format!("{}: sends a JSON body; `{}` takes none", request.name, operation.operation_id)),
         }
     }
     let examples = request
@@ -281,13 +320,18 @@ fn body_jobs(
         .iter()
         .filter(|example| is_json(&example.body) && !is_excluded_response(exclusions, request, example.status));
     for example in examples {
-        let label = format!("{}: {} response `{}`", request.name, example.status, example.name);
+        let label = format!("{}: {} response `{}`", request.label(), example.status, example.name);
         let fits = |(_, decoder): &(usize, &BodyDecoder)| match &decoder.body {
             BodyRole::Response(status) => status.matches(example.status),
             BodyRole::Request => false,
         };
         match of_operation().find(fits) {
-            Some((index, _)) => jobs.push(Job { decoder: index, body: example.body.clone(), label }),
+            Some((index, _)) => jobs.push(Job {
+                decoder: index,
+                body: example.body.clone(),
+                label,
+                formats_checked: request.formats_checked,
+            }),
             None => gaps.push(format!("{label}: `{}` documents no body for this status", operation.operation_id)),
         }
     }
@@ -300,7 +344,7 @@ pub(crate) fn is_json(text: &str) -> bool {
 
 /// Decodes every job with the generated crate's types: a program built against
 /// the crate in `target/scratch/verify-<api>`.
-fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Vec<String>> {
+fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Decoded> {
     let set = format!("verify-{}", api.name);
     let dir = workspace::root().join("target/scratch").join(&set);
     let _ = fs::remove_dir_all(&dir);
@@ -321,7 +365,7 @@ fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Vec<Str
         bail!("{}: the decoder did not build:\n{}", api.name, String::from_utf8_lossy(&built.stderr));
     }
     progress.step(format!("decoding {} bodies", jobs.len()));
-    let input: Vec<Value> = jobs.iter().map(|job| json!([job.decoder, job.body])).collect();
+    let input: Vec<Value> = jobs.iter().map(|job| json!([job.decoder, job.body, job.formats_checked])).collect();
     let input_path = dir.join("jobs.json");
     fs::write(&input_path, serde_json::to_vec(&input)?)?;
     let output = Command::new(target.join("debug/decoder")).arg(&input_path).output().context("running the decoder")?;
@@ -329,7 +373,8 @@ fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Vec<Str
     if !output.status.success() {
         bail!("{}: the decoder failed:\n{}", api.name, String::from_utf8_lossy(&output.stderr));
     }
-    let mut gaps = Vec::new();
+    let mut decoded = Decoded { gaps: Vec::new(), placeholders: 0 };
+    let gaps = &mut decoded.gaps;
     for (job, line) in jobs.iter().zip(String::from_utf8_lossy(&output.stdout).lines()) {
         let result: Value = serde_json::from_str(line)?;
         let rust_type = &generated.decoders[job.decoder].rust_type;
@@ -339,8 +384,9 @@ fn decode(api: &Api, generated: &GeneratedCrate, jobs: &[Job]) -> Result<Vec<Str
         for path in result.get("dropped").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             gaps.push(format!("{}: `{rust_type}` drops `{path}`", job.label));
         }
+        decoded.placeholders += result.get("placeholders").and_then(Value::as_u64).unwrap_or(0) as usize;
     }
-    Ok(gaps)
+    Ok(decoded)
 }
 
 /// The decoder program: one `check::<T>` per body type.
@@ -353,7 +399,9 @@ fn decoder_crate(crate_name: &str, decoders: &[BodyDecoder]) -> BTreeMap<String,
     let arms: String = decoders
         .iter()
         .enumerate()
-        .map(|(index, decoder)| format!("            {index} => check::<{}>(&body),\n", decoder.rust_type))
+        .map(|(index, decoder)| {
+            format!("            {index} => check::<{}>(&body, formats_checked),\n", decoder.rust_type)
+        })
         .collect();
     let main = format!("{}{arms}{}", DECODER_HEAD, DECODER_TAIL);
     BTreeMap::from([("Cargo.toml".to_owned(), manifest), ("src/main.rs".to_owned(), main)])
@@ -366,18 +414,66 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-fn check<T: DeserializeOwned + Serialize>(body: &str) -> Value {
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => json!({"error": format!("at `{}`: {}", error.path(), error.inner())}),
-        Ok(decoded) => {
-            let original: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-            let again = serde_json::to_value(&decoded).unwrap_or(Value::Null);
-            let mut dropped = Vec::new();
-            missing(&original, &again, "", &mut dropped);
-            json!({"dropped": dropped})
+/// Valid texts of the formats the generated types parse (date-time, date), tried
+/// in turn in place of a placeholder value.
+const FORMAT_SAMPLES: &[&str] = &["1970-01-01T00:00:00Z", "1970-01-01"];
+
+fn check<T: DeserializeOwned + Serialize>(body: &str, formats_checked: bool) -> Value {
+    let mut text = body.to_owned();
+    let mut placeholders = 0;
+    loop {
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(error) => {
+                let replaced = if formats_checked { None } else { with_format_sample::<T>(&text, error.path()) };
+                match replaced {
+                    Some(next) => {
+                        text = next;
+                        placeholders += 1;
+                    }
+                    None => return json!({"error": format!("at `{}`: {}", error.path(), error.inner())}),
+                }
+            }
+            Ok(decoded) => {
+                let original: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                let again = serde_json::to_value(&decoded).unwrap_or(Value::Null);
+                let mut dropped = Vec::new();
+                missing(&original, &again, "", &mut dropped);
+                return json!({"dropped": dropped, "placeholders": placeholders});
+            }
         }
     }
+}
+
+/// `text` with the string at `path` replaced by the first format sample that gets
+/// the decoding past it; none when the value there is no string or no sample fits
+/// (a wrong type, not a placeholder).
+fn with_format_sample<T: DeserializeOwned>(text: &str, path: &serde_path_to_error::Path) -> Option<String> {
+    let mut value: Value = serde_json::from_str(text).ok()?;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            serde_path_to_error::Segment::Map { key } => {
+                pointer.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
+            }
+            _ => return None,
+        }
+    }
+    if !value.pointer(&pointer)?.is_string() {
+        return None;
+    }
+    for sample in FORMAT_SAMPLES {
+        *value.pointer_mut(&pointer)? = Value::String((*sample).to_owned());
+        let candidate = serde_json::to_string(&value).ok()?;
+        let mut deserializer = serde_json::Deserializer::from_str(&candidate);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(_) => return Some(candidate),
+            Err(error) if error.path().to_string() != path.to_string() => return Some(candidate),
+            Err(_) => {}
+        }
+    }
+    None
 }
 
 /// Paths present (and not null) in `original` but absent after the round trip.
@@ -404,8 +500,9 @@ fn missing(original: &Value, again: &Value, at: &str, out: &mut Vec<String>) {
 
 fn main() {
     let path = std::env::args().nth(1).expect("the jobs file");
-    let jobs: Vec<(usize, String)> = serde_json::from_slice(&std::fs::read(path).expect("readable")).expect("jobs");
-    for (decoder, body) in jobs {
+    let jobs: Vec<(usize, String, bool)> =
+        serde_json::from_slice(&std::fs::read(path).expect("readable")).expect("jobs");
+    for (decoder, body, formats_checked) in jobs {
         let result = match decoder {
 "#;
 

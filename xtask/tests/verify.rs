@@ -167,3 +167,50 @@ fn examples_in_the_spec_itself_are_decoded_like_collection_examples() {
         ]
     );
 }
+
+#[test]
+fn a_collection_of_placeholder_values_is_checked_for_shapes_not_formats() {
+    let api = api("verify-placeholders");
+    let dated = SPEC.replace(
+        "        owner: {type: string}",
+        "        owner: {type: string}\n        seenAt: {type: string, format: date-time}\n        day: {type: string, format: date}",
+    );
+    // Lorem ipsum in both formatted fields; a wrong type (`count`) in the second alert.
+    let collection = COLLECTION
+        .replace(
+            r#"\"owner\": \"soc\", \"severity\": \"high\"}"#,
+            r#"\"owner\": \"soc\", \"severity\": \"high\", \"seenAt\": \"ad do\", \"day\": \"quis\"}"#,
+        )
+        .replace(
+            r#"{\"id\": \"a1\", \"count\": \"2\"}"#,
+            r#"{\"id\": \"a1\", \"count\": \"2\", \"seenAt\": \"ad do\"}"#,
+        );
+    let generated = secgen_codegen::generate("spec.yaml", dated.as_bytes(), &api.config).unwrap();
+    let mut requests = postman::parse("alerts.postman_collection.json", &collection).unwrap();
+    requests.retain(|request| request.method == "GET");
+
+    let checked = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
+    let format_gaps: Vec<&String> = checked.gaps.iter().filter(|gap| gap.contains("RFC 3339")).collect();
+    assert_eq!(format_gaps.len(), 1, "{:#?}", checked.gaps);
+    assert_eq!(checked.placeholders, 0);
+
+    for request in &mut requests {
+        request.formats_checked = false;
+        request.collection = Some("alerts.2023".to_owned());
+    }
+    let unchecked = xtask::verify::verify_requests(&api, &generated, &requests).unwrap();
+    let mut gaps: Vec<&String> = unchecked.gaps.iter().filter(|gap| gap.contains(" response ")).collect();
+    gaps.sort();
+    assert_eq!(
+        gaps,
+        [
+            "alerts.2023: Alerts / Get alert: 200 response `OK`: does not decode as `verify_placeholders::types::Alert`: at `count`: invalid type: string \"2\", expected i64 at line 1 column 25",
+            "alerts.2023: Alerts / List alerts: 200 response `OK`: `verify_placeholders::types::ListAlertsResponse` drops `items[0].severity`",
+        ]
+    );
+    // `seenAt` and `day` of the list; the get fails on `count` after its `seenAt` was read as text.
+    assert_eq!(unchecked.placeholders, 2, "{unchecked:#?}");
+    assert!(
+        unchecked.render("verify-placeholders").contains("(2 placeholder values in formatted fields read as text)")
+    );
+}
