@@ -113,6 +113,10 @@ impl SurfaceDiff {
             if changes.is_empty() {
                 continue;
             }
+            // A blank line ends the previous list: Markdown would read the heading into its last item.
+            if !out.is_empty() {
+                out.push('\n');
+            }
             let _ = writeln!(out, "{} ({}):", impact.heading(), changes.len());
             for change in changes {
                 let _ = writeln!(out, "- `{}`: {}", change.item, change.description);
@@ -441,9 +445,11 @@ enum Status: \"Queued\" | \"Running\" | Unknown(String)
 Breaks decoding of responses (2):
 - `Job.name`: became required: `String` (was `Option<String>`)
 - `Job.retries`: changed type: `Option<String>` (was `Option<i64>`)
+
 Breaking (2):
 - `list_jobs`: removed operation (GET /jobs)
 - `Status`: removed value \"Failed\" (it now decodes as `Unknown`)
+
 Compatible (4):
 - `get_job`: new optional query parameter `verbose`
 - `run_job`: added operation (POST /jobs/{id}/run)
