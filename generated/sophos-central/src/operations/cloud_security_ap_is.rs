@@ -221,6 +221,10 @@ impl rt::Paginated for ListProfilesResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProfilesResponseItemsItem {
+    /// The version of the detection content the profile uses, e.g. `3.4.8` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contentVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_version: Option<String>,
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,6 +233,23 @@ pub struct ListProfilesResponseItemsItem {
     #[serde(rename = "defaultContentId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_content_id: Option<String>,
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The policies the profile is part of (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<ListProfilesResponseItemsItemPoliciesItem>>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListProfilesResponseItemsItemPoliciesItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

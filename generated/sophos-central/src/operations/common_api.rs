@@ -3,9 +3,9 @@
 use crate::rt;
 use crate::types::{
     Admin, AdminRoleAssignment, Alert, AlertAction, AlertActionRequest, AlertList,
-    AlertProduct, AlertSearch, DirectoryEntryList, DirectoryGroup, DirectoryUser,
-    GroupUpdate, PageNumberPages, PermissionSet, Role, RoleCreate, RoleDetails,
-    RolePatch, Severity,
+    AlertProduct, AlertSearch, DirectoryGroup, DirectoryGroupList, DirectoryUser,
+    DirectoryUserList, GroupUpdate, PageNumberPages, PermissionSet, Role, RoleCreate,
+    RoleDetails, RolePatch, Severity,
 };
 
 impl crate::Client {
@@ -355,7 +355,7 @@ impl crate::Client {
     pub async fn query_users(
         &self,
         params: &QueryUsersParams,
-    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
+    ) -> rt::Result<rt::Response<DirectoryUserList>> {
         self.client.send(Self::query_users_request(params)).await?.json()
     }
 
@@ -365,7 +365,7 @@ impl crate::Client {
     pub fn query_users_stream(
         &self,
         params: &QueryUsersParams,
-    ) -> rt::Pager<DirectoryEntryList> {
+    ) -> rt::Pager<DirectoryUserList> {
         self.client
             .paginate(
                 Self::query_users_request(params),
@@ -510,7 +510,7 @@ impl crate::Client {
     pub async fn query_groups(
         &self,
         params: &QueryGroupsParams,
-    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
+    ) -> rt::Result<rt::Response<DirectoryGroupList>> {
         self.client.send(Self::query_groups_request(params)).await?.json()
     }
 
@@ -520,7 +520,7 @@ impl crate::Client {
     pub fn query_groups_stream(
         &self,
         params: &QueryGroupsParams,
-    ) -> rt::Pager<DirectoryEntryList> {
+    ) -> rt::Pager<DirectoryGroupList> {
         self.client
             .paginate(
                 Self::query_groups_request(params),
@@ -670,7 +670,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         params: &GroupsOfUserParams,
-    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
+    ) -> rt::Result<rt::Response<DirectoryGroupList>> {
         self.client.send(Self::groups_of_user_request(user_id, params)).await?.json()
     }
 
@@ -681,7 +681,7 @@ impl crate::Client {
         &self,
         user_id: &str,
         params: &GroupsOfUserParams,
-    ) -> rt::Pager<DirectoryEntryList> {
+    ) -> rt::Pager<DirectoryGroupList> {
         self.client
             .paginate(
                 Self::groups_of_user_request(user_id, params),
@@ -781,7 +781,7 @@ impl crate::Client {
         &self,
         group_id: &str,
         params: &UsersInGroupParams,
-    ) -> rt::Result<rt::Response<DirectoryEntryList>> {
+    ) -> rt::Result<rt::Response<DirectoryUserList>> {
         self.client.send(Self::users_in_group_request(group_id, params)).await?.json()
     }
 
@@ -792,7 +792,7 @@ impl crate::Client {
         &self,
         group_id: &str,
         params: &UsersInGroupParams,
-    ) -> rt::Pager<DirectoryEntryList> {
+    ) -> rt::Pager<DirectoryUserList> {
         self.client
             .paginate(
                 Self::users_in_group_request(group_id, params),
@@ -1470,6 +1470,9 @@ pub struct AddToGroupsResponseAddedToGroupsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The group's name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Optional parameters of [`Client::remove_from_groups`](crate::Client::remove_from_groups).
@@ -1506,6 +1509,9 @@ pub struct RemoveFromGroupsResponseRemovedFromGroupsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The group's name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Optional parameters of [`Client::users_in_group`](crate::Client::users_in_group).
@@ -1554,6 +1560,9 @@ pub struct AddToGroupResponseAddedUsersItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The user's name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Optional parameters of [`Client::remove_from_group`](crate::Client::remove_from_group).
@@ -1590,6 +1599,9 @@ pub struct RemoveFromGroupResponseRemovedUsersItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The user's name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The 200 response of `removeUserFromGroup`.

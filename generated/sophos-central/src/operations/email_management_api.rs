@@ -3,8 +3,9 @@
 use crate::rt;
 use crate::types::{
     AddRemoveList, AttachmentActionRequest, AttachmentActionResult, DownloadJobStatus,
-    Mailbox, MailboxListChangeResult, MailboxSummary, NewMailbox, PageKeyPages,
-    PageNumberPages, PreviewMessage, QuarantineActionResult, UntypedItemsPage,
+    Mailbox, MailboxListChangeResult, MailboxSummary, MessageAddress, NewMailbox,
+    PageKeyPages, PageNumberPages, PreviewMessage, QuarantineActionResult,
+    UntypedItemsPage,
 };
 
 impl crate::Client {
@@ -932,19 +933,107 @@ pub struct SearchQuarantineResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchQuarantineResponseItemsItem {
+    /// The message's attachments (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<SearchQuarantineResponseItemsItemAttachments>,
+    /// The message's Cc recipients (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<Vec<MessageAddress>>,
+    /// The IP address of the client that sent the message (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "clientIp")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
     /// The `direction` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
+    /// The message's envelope recipients (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "envelopeRecipients")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope_recipients: Option<Vec<MessageAddress>>,
+    /// The `envelopeSender` property.
+    #[serde(rename = "envelopeSender")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope_sender: Option<MessageAddress>,
     /// The `forRecipient` property.
     #[serde(rename = "forRecipient")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_recipient: Option<String>,
+    /// The `from` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<MessageAddress>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The message's MIME `Message-ID` header (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "mimeMessageId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_message_id: Option<String>,
+    /// The product that quarantined the message; the examples show `mailflow` and `gateway` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "productType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
+    /// When the message was quarantined (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "quarantinedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantined_at: Option<rt::DateTime>,
     /// The `reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Details of the quarantine reason, as JSON text (e.g. `{"impersonationType" : "BRAND"}`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "reasonDetail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_detail: Option<String>,
+    /// When the message was received (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "receivedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<rt::DateTime>,
+    /// When the message was sent (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "sentAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<rt::DateTime>,
+    /// The message's size in bytes (a fractional number in the examples) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "sizeInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_in_bytes: Option<f64>,
+    /// The message's subject (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The message's To recipients (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Vec<MessageAddress>>,
+}
+
+/// The message's attachments (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchQuarantineResponseItemsItemAttachments {
+    /// The `items` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<SearchQuarantineResponseItemsItemAttachmentsItemsItem>>,
+    /// The `size` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The `total` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchQuarantineResponseItemsItemAttachmentsItemsItem {
+    /// The `fileType` property.
+    #[serde(rename = "fileType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_type: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `sizeInBytes` property.
+    #[serde(rename = "sizeInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_in_bytes: Option<i64>,
+    /// The `stripped` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripped: Option<bool>,
 }
 
 /// Optional parameters of [`Client::get_urls`](crate::Client::get_urls).
@@ -1027,9 +1116,17 @@ pub struct QuarantineReleaseBody {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuarantineReleaseBodyItemsItem {
+    /// The recipients to release the message for (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "forRecipients")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_recipients: Option<Vec<String>>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The names of attachments to strip from the message on release (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "stripAttachments")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strip_attachments: Option<Vec<String>>,
 }
 
 /// The request body of `quarantineDelete`.
@@ -1047,6 +1144,10 @@ pub struct QuarantineDeleteBody {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuarantineDeleteBodyItemsItem {
+    /// The recipients to delete the message for (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "forRecipients")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_recipients: Option<Vec<String>>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1143,6 +1244,20 @@ pub struct EmailManagementSearchQuarantineResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailManagementSearchQuarantineResponseItemsItem {
+    /// The message's attachments (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<EmailManagementSearchQuarantineResponseItemsItemAttachments>,
+    /// The message's Cc recipients (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cc: Option<Vec<MessageAddress>>,
+    /// The IP address of the client that sent the message (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "clientIp")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// The `envelopeSender` property.
+    #[serde(rename = "envelopeSender")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope_sender: Option<MessageAddress>,
     /// The `forRecipient` property.
     #[serde(rename = "forRecipient")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1150,10 +1265,18 @@ pub struct EmailManagementSearchQuarantineResponseItemsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The message's MIME `Message-ID` header (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "mimeMessageId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_message_id: Option<String>,
     /// The `o365MessageId` property.
     #[serde(rename = "o365MessageId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub o365_message_id: Option<String>,
+    /// The product that quarantined the message; the examples show `mailflow` and `gateway` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "productType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
     /// The `quarantinedAt` property.
     #[serde(rename = "quarantinedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1161,6 +1284,45 @@ pub struct EmailManagementSearchQuarantineResponseItemsItem {
     /// The `reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// When the message was sent (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "sentAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<rt::DateTime>,
+    /// The message's size in bytes (a fractional number in the examples) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "sizeInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_in_bytes: Option<f64>,
+    /// The message's subject (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The message's To recipients (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Vec<MessageAddress>>,
+}
+
+/// The message's attachments (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailManagementSearchQuarantineResponseItemsItemAttachments {
+    /// The `items` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<
+        Vec<EmailManagementSearchQuarantineResponseItemsItemAttachmentsItemsItem>,
+    >,
+    /// The `total` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EmailManagementSearchQuarantineResponseItemsItemAttachmentsItemsItem {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `sizeInBytes` property.
+    #[serde(rename = "sizeInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_in_bytes: Option<i64>,
 }
 
 /// Optional parameters of [`Client::email_management_get_attachments`](crate::Client::email_management_get_attachments).
@@ -1183,6 +1345,10 @@ pub struct EmailManagementQuarantineReleaseBody {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailManagementQuarantineReleaseBodyItemsItem {
+    /// The recipients to release the message for (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "forRecipients")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_recipients: Option<Vec<String>>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1199,6 +1365,10 @@ pub struct EmailManagementQuarantineDeleteBody {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailManagementQuarantineDeleteBodyItemsItem {
+    /// The recipients to delete the message for (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "forRecipients")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_recipients: Option<Vec<String>>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

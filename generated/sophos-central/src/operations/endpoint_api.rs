@@ -2,17 +2,17 @@
 
 use crate::rt;
 use crate::types::{
-    AapSettings, AllowedOrBlockedItem, AllowedOrBlockedItemsPage, Application,
+    AapSettings, Actor, AllowedOrBlockedItem, AllowedOrBlockedItemsPage, Application,
     BulkIsolationRequest, BulkIsolationResponse, Deleted, Endpoint,
     EndpointCollectionRequest, EndpointGroup, EndpointGroupsPage, EndpointList,
     EndpointType, EndpointView, EventJournalSettings, ExcludedWebsite,
     ExploitMitigationSettings, ForensicLogFile, GroupUpdate, HealthStatus, IdNameRef,
-    Isolation, IsolationRequest, LocalSite, LocalSiteRequest, MigrationJob, Module,
-    NetworkExclusion, NetworkExclusionRequest, NetworkExclusionsPage, Package,
-    PackageComment, PageKeyPages, PageNumberPages, Peripheral, Policy, PolicySettings,
-    PolicySettingsUpdate, Scan, ScanRequest, ScanningExclusion, StaticPackage,
-    TamperProtection, TamperProtectionSettings, TamperProtectionUpdate, TlsSettings,
-    UntypedItemsPage,
+    IdRef, Isolation, IsolationRequest, LocalSite, LocalSiteRequest, MigrationEndpoint,
+    MigrationJob, Module, NetworkExclusion, NetworkExclusionRequest,
+    NetworkExclusionsPage, Package, PackageComment, PageKeyPages, PageNumberPages,
+    Peripheral, Policy, PolicySettingValueUpdate, PolicySettings, PolicySettingsUpdate,
+    Scan, ScanRequest, ScanningExclusion, StaticPackage, TamperProtection,
+    TamperProtectionSettings, TamperProtectionUpdate, TlsSettings, UntypedItemsPage,
 };
 
 impl crate::Client {
@@ -2623,7 +2623,7 @@ impl crate::Client {
         &self,
         policy_type: &str,
         setting_key: &str,
-        body: &PolicySettingsUpdate,
+        body: &PolicySettingValueUpdate,
     ) -> rt::Result<rt::Response<rt::serde_json::Value>> {
         let request = rt::Request::new(
                 rt::Method::PATCH,
@@ -3759,9 +3759,19 @@ impl rt::Paginated for GetLocalSitesResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetLocalSitesResponseItemsItem {
+    /// The id of the web category the site is assigned to (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "categoryId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<i64>,
+    /// A comment on the local site (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The tags of the local site (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -3795,6 +3805,9 @@ pub struct UpdateTlsSettingsBody {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<UpdateTlsSettingsBodyCategoriesItem>>,
+    /// Whether SSL/TLS decryption of HTTPS websites is on (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// One item.
@@ -3905,6 +3918,12 @@ impl rt::Paginated for GetScanningExclusionsResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetScanningExclusionsResponseItemsItem {
+    /// A comment on the exclusion (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The exclusion's description (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4026,12 +4045,50 @@ pub struct GetDetectedExploitsResponseItemsItem {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// When the exploit was first detected (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "firstSeenAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen_at: Option<rt::DateTime>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The endpoint the exploit was last detected on (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "lastEndpoint")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_endpoint: Option<GetDetectedExploitsResponseItemsItemLastEndpoint>,
+    /// When the exploit was last detected (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "lastSeenAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<rt::DateTime>,
+    /// The user the exploit was last detected for (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "lastUser")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_user: Option<GetDetectedExploitsResponseItemsItemLastUser>,
     /// The `thumbprint` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbprint: Option<String>,
+}
+
+/// The endpoint the exploit was last detected on (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDetectedExploitsResponseItemsItemLastEndpoint {
+    /// The `hostname` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// The user the exploit was last detected for (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetDetectedExploitsResponseItemsItemLastUser {
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The 200 response of `getDetectedExploit`.
@@ -4163,6 +4220,11 @@ pub struct GetExploitMitigationApplicationsResponseItemsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The application's Exploit Mitigation modifications, as in `Application` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modifications: Option<
+        GetExploitMitigationApplicationsResponseItemsItemModifications,
+    >,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4172,6 +4234,17 @@ pub struct GetExploitMitigationApplicationsResponseItemsItem {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+/// The application's Exploit Mitigation modifications, as in `Application` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetExploitMitigationApplicationsResponseItemsItemModifications {
+    /// The `protected` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protected: Option<bool>,
+    /// The `settings` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<ExploitMitigationSettings>,
 }
 
 /// The request body of `addExploitMitigationApplication`.
@@ -4491,20 +4564,20 @@ pub struct GetMigrationEndpointsParams {
 pub struct GetMigrationEndpointsResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Scan>>,
+    pub items: Option<Vec<MigrationEndpoint>>,
     /// The `pages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<PageNumberPages>,
 }
 
 impl rt::Paginated for GetMigrationEndpointsResponse {
-    type Item = Scan;
+    type Item = MigrationEndpoint;
 
-    fn items(&self) -> &[Scan] {
+    fn items(&self) -> &[MigrationEndpoint] {
         self.items.as_deref().unwrap_or_default()
     }
 
-    fn into_items(self) -> Vec<Scan> {
+    fn into_items(self) -> Vec<MigrationEndpoint> {
         self.items.unwrap_or_default()
     }
 
@@ -4582,6 +4655,22 @@ impl rt::Paginated for GetPoliciesResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetPoliciesResponseItemsItem {
+    /// What the policy applies to (`{}` in the examples) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "appliesTo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    /// When the policy was created (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<rt::DateTime>,
+    /// The `createdBy` property.
+    #[serde(rename = "createdBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
+    /// When the policy is disabled (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "disableAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_at: Option<rt::DateTime>,
     /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -4607,6 +4696,14 @@ pub struct GetPoliciesResponseItemsItem {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// When the policy was last updated (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "updatedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<rt::DateTime>,
+    /// The `updatedBy` property.
+    #[serde(rename = "updatedBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Actor>,
 }
 
 /// The `tenant` property.
@@ -4615,6 +4712,9 @@ pub struct GetPoliciesResponseItemsItemTenant {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The tenant's name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The request body of `createPolicy`.
@@ -4733,11 +4833,30 @@ pub struct GetPolicySettingsMetadataResponseItemsItem {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<GetPolicySettingsMetadataResponseItemsItemItemsItem>>,
+    /// The policy type the settings belong to, e.g. `threat-protection` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetPolicySettingsMetadataResponseItemsItemItemsItem {
+    /// The formats the setting's value may take (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "allowedFormats")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_formats: Option<Vec<String>>,
+    /// The units the setting's value may take (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "allowedUnits")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_units: Option<Vec<String>>,
+    /// The default format of the setting's value (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "defaultFormat")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_format: Option<String>,
+    /// The default unit of the setting's value (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "defaultUnit")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_unit: Option<String>,
     /// The `defaultValue` property.
     #[serde(rename = "defaultValue")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4745,12 +4864,48 @@ pub struct GetPolicySettingsMetadataResponseItemsItemItemsItem {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Example values of the setting (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examples: Option<Vec<String>>,
+    /// The bounds of the setting's value (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<GetPolicySettingsMetadataResponseItemsItemItemsItemLimit>,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Whether the setting is read-only in additional (non-base) policies (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "readOnlyInAdditionalPolicies")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_in_additional_policies: Option<bool>,
+    /// Whether the setting is read-only in the base policy (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "readOnlyInBasePolicy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only_in_base_policy: Option<bool>,
+    /// The name of the setting's schema (a key of `schemas`, as the field names suggest) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Whether the setting is valid only in additional (non-base) policies, as the field name suggests (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "useValidOnlyInAdditionalPolicies")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_valid_only_in_additional_policies: Option<bool>,
+    /// Whether the setting is valid only in the base policy, as the field name suggests (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "useValidOnlyInBasePolicy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_valid_only_in_base_policy: Option<bool>,
+}
+
+/// The bounds of the setting's value (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetPolicySettingsMetadataResponseItemsItemItemsItemLimit {
+    /// The `max` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// The `min` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
 }
 
 /// The `schemas` property.
@@ -4759,6 +4914,12 @@ pub struct GetPolicySettingsMetadataResponseSchemas {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<GetPolicySettingsMetadataResponseSchemasKey>,
+    /// Properties the schema does not name.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<
+        String,
+        rt::serde_json::Map<String, rt::serde_json::Value>,
+    >,
 }
 
 /// The `key` property.
@@ -4804,6 +4965,9 @@ pub struct UpdatePolicyBody {
     /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// The policy's new name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `priority` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
@@ -4996,23 +5160,239 @@ impl rt::Paginated for GetEndpointsInGroupResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetEndpointsInGroupResponseItemsItem {
+    /// The products assigned to the endpoint, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "assignedProducts")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_products: Option<
+        Vec<GetEndpointsInGroupResponseItemsItemAssignedProductsItem>,
+    >,
+    /// The person associated with the endpoint, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "associatedPerson")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associated_person: Option<GetEndpointsInGroupResponseItemsItemAssociatedPerson>,
+    /// The cloud instance the endpoint runs on, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<GetEndpointsInGroupResponseItemsItemCloud>,
+    /// The endpoint's disk encryption status, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<GetEndpointsInGroupResponseItemsItemEncryption>,
+    /// The endpoint group the endpoint is in, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GetEndpointsInGroupResponseItemsItemGroup>,
+    /// The endpoint's health, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<GetEndpointsInGroupResponseItemsItemHealth>,
     /// The `hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The endpoint's IPv4 addresses (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "ipv4Addresses")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_addresses: Option<Vec<String>>,
+    /// The endpoint's IPv6 addresses (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "ipv6Addresses")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<String>>,
+    /// The endpoint's isolation status, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<GetEndpointsInGroupResponseItemsItemIsolation>,
+    /// When the endpoint was last seen (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "lastSeenAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<rt::DateTime>,
+    /// The endpoint's lockdown status, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockdown: Option<GetEndpointsInGroupResponseItemsItemLockdown>,
+    /// The endpoint's MAC addresses (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "macAddresses")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac_addresses: Option<Vec<String>>,
+    /// Whether the endpoint is online (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
     /// The `os` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<GetEndpointsInGroupResponseItemsItemOs>,
+    /// Whether tamper protection is on for the endpoint (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "tamperProtectionEnabled")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tamper_protection_enabled: Option<bool>,
+    /// The `tenant` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<IdRef>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
+/// One item.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemAssignedProductsItem {
+    /// The `code` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The person associated with the endpoint, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemAssociatedPerson {
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `viaLogin` property.
+    #[serde(rename = "viaLogin")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_login: Option<String>,
+}
+
+/// The cloud instance the endpoint runs on, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemCloud {
+    /// The `instanceId` property.
+    #[serde(rename = "instanceId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// The `provider` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+}
+
+/// The endpoint's disk encryption status, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemEncryption {
+    /// The `volumes` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<GetEndpointsInGroupResponseItemsItemEncryptionVolumesItem>>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemEncryptionVolumesItem {
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The `volumeId` property.
+    #[serde(rename = "volumeId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_id: Option<String>,
+}
+
+/// The endpoint group the endpoint is in, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemGroup {
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The endpoint's health, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemHealth {
+    /// The `overall` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall: Option<String>,
+    /// The `services` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<GetEndpointsInGroupResponseItemsItemHealthServices>,
+    /// The `threats` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threats: Option<GetEndpointsInGroupResponseItemsItemHealthThreats>,
+}
+
+/// The `services` property.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemHealthServices {
+    /// The `serviceDetails` property.
+    #[serde(rename = "serviceDetails")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_details: Option<
+        Vec<GetEndpointsInGroupResponseItemsItemHealthServicesServiceDetailsItem>,
+    >,
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// One item.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemHealthServicesServiceDetailsItem {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The `threats` property.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemHealthThreats {
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The endpoint's isolation status, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemIsolation {
+    /// The `adminIsolated` property.
+    #[serde(rename = "adminIsolated")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_isolated: Option<bool>,
+    /// The `selfIsolated` property.
+    #[serde(rename = "selfIsolated")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_isolated: Option<bool>,
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The endpoint's lockdown status, as in `Endpoint` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsInGroupResponseItemsItemLockdown {
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The `updateStatus` property.
+    #[serde(rename = "updateStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_status: Option<String>,
+}
+
 /// The `os` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetEndpointsInGroupResponseItemsItemOs {
+    /// The OS build number (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<i64>,
+    /// Whether the OS is a server OS (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "isServer")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_server: Option<bool>,
+    /// The OS major version (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "majorVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major_version: Option<i64>,
+    /// The OS minor version (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "minorVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_version: Option<i64>,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5044,6 +5424,9 @@ pub struct AddEndpointsToGroupResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddEndpointsToGroupResponseAddedEndpointsItem {
+    /// The endpoint's hostname (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -5095,6 +5478,9 @@ pub struct RemoveEndpointsFromGroupResponseErrors {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RemoveEndpointsFromGroupResponseRemovedEndpointsItem {
+    /// The endpoint's hostname (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -5119,6 +5505,10 @@ pub struct GetRecommendedPackagesResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetRecommendedPackagesResponseItemsItem {
+    /// The endpoint type the package is for; the example shows `securityVm` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "endpointType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_type: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

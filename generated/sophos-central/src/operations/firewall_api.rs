@@ -2,8 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, Firewall, FirewallGroup, GeoLocation, IdRefList, Indicator, PageNumberPages,
-    Scan,
+    Actor, Firewall, FirewallGroup, FirewallUpgrade, GeoLocation, IdRefList, Indicator,
+    PageNumberPages,
 };
 
 impl crate::Client {
@@ -681,11 +681,21 @@ pub struct CheckFirmwareResponseFirewallsItem {
     #[serde(rename = "serialNumber")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
+    /// The firmware versions the firewall can be upgraded to (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "upgradeToVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_to_version: Option<Vec<String>>,
 }
 
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckFirmwareResponseFirmwareVersionsItem {
+    /// The bugs the firmware version fixes, as the field name suggests (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bugs: Option<Vec<String>>,
+    /// What is new in the firmware version, as the field name suggests (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub news: Option<Vec<String>>,
     /// The `size` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
@@ -708,6 +718,14 @@ pub struct UpgradeFirewallBodyFirewallsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// When to upgrade the firewall (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "upgradeAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_at: Option<rt::DateTime>,
+    /// The firmware version to upgrade the firewall to (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "upgradeToVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_to_version: Option<String>,
 }
 
 /// The 201 response of `upgradeFirewall`.
@@ -715,7 +733,7 @@ pub struct UpgradeFirewallBodyFirewallsItem {
 pub struct UpgradeFirewallResponse {
     /// The `firewalls` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firewalls: Option<Vec<Scan>>,
+    pub firewalls: Option<Vec<FirewallUpgrade>>,
 }
 
 /// Optional parameters of [`Client::cancel_upgrade`](crate::Client::cancel_upgrade).

@@ -2,8 +2,9 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, Enrichment, EnrichmentRequest, LiveDiscoverQueryRun, MatchEndpoints,
-    PageKeyPages, PageNumberPages, QueryCategory, QueryCategorySummary, Variable,
+    Actor, Enrichment, EnrichmentRequest, IdRef, LiveDiscoverQueryRun, MatchEndpoints,
+    PageKeyPages, PageNumberPages, QueryCategory, QueryCategoryRef, QueryCategorySummary,
+    Variable,
 };
 
 impl crate::Client {
@@ -539,12 +540,29 @@ pub struct GetQueriesResponseItemsItem {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<GetQueriesResponseItemsItemCategoriesItem>>,
+    /// The query's code (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// When the query was created (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<rt::DateTime>,
+    /// The `createdBy` property.
+    #[serde(rename = "createdBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
+    /// The query's description (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The query's performance (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<GetQueriesResponseItemsItemPerformance>,
     /// The `supportedOSes` property.
     #[serde(rename = "supportedOSes")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -552,9 +570,20 @@ pub struct GetQueriesResponseItemsItem {
     /// The `template` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The `tenant` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<IdRef>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// When the query was last updated (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "updatedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<rt::DateTime>,
+    /// The `updatedBy` property.
+    #[serde(rename = "updatedBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Actor>,
     /// The `variables` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<Variable>>,
@@ -566,6 +595,22 @@ pub struct GetQueriesResponseItemsItemCategoriesItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+/// The query's performance (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetQueriesResponseItemsItemPerformance {
+    /// The `averageDataTransferredInBytes` property.
+    #[serde(rename = "averageDataTransferredInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_data_transferred_in_bytes: Option<i64>,
+    /// The `averageExecutionTimeInMillis` property.
+    #[serde(rename = "averageExecutionTimeInMillis")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_execution_time_in_millis: Option<i64>,
+    /// The `score` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
 }
 
 /// Optional parameters of [`Client::get_query`](crate::Client::get_query).
@@ -729,10 +774,25 @@ impl rt::Paginated for ListQueryRunsResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListQueryRunsResponseItemsItem {
+    /// The `category` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<QueryCategoryRef>,
+    /// When the run was created (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<rt::DateTime>,
+    /// The `createdBy` property.
+    #[serde(rename = "createdBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
     /// The `endpointCounts` property.
     #[serde(rename = "endpointCounts")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_counts: Option<rt::serde_json::Value>,
+    /// When the run finished (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "finishedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<rt::DateTime>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -747,9 +807,19 @@ pub struct ListQueryRunsResponseItemsItem {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The run's performance (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<ListQueryRunsResponseItemsItemPerformance>,
+    /// The `query` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<QueryCategoryRef>,
     /// The `result` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+    /// The number of results (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "resultCount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_count: Option<i64>,
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -760,6 +830,69 @@ pub struct ListQueryRunsResponseItemsItem {
     #[serde(rename = "timeRemainingInSeconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_remaining_in_seconds: Option<i64>,
+    /// The variables the run used (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Vec<Variable>>,
+}
+
+/// The run's performance (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListQueryRunsResponseItemsItemPerformance {
+    /// The `dataTransferredInBytes` property.
+    #[serde(rename = "dataTransferredInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_transferred_in_bytes: Option<
+        ListQueryRunsResponseItemsItemPerformanceDataTransferredInBytes,
+    >,
+    /// The `executionTimeInMillis` property.
+    #[serde(rename = "executionTimeInMillis")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_time_in_millis: Option<
+        ListQueryRunsResponseItemsItemPerformanceExecutionTimeInMillis,
+    >,
+    /// The `score` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+}
+
+/// The `dataTransferredInBytes` property.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListQueryRunsResponseItemsItemPerformanceDataTransferredInBytes {
+    /// The `average` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average: Option<i64>,
+    /// The `max` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// The `median` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<i64>,
+    /// The `min` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// The `total` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// The `executionTimeInMillis` property.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListQueryRunsResponseItemsItemPerformanceExecutionTimeInMillis {
+    /// The `average` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average: Option<i64>,
+    /// The `max` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// The `median` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<i64>,
+    /// The `min` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// The `total` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 /// The request body of `runQuery`.
@@ -872,18 +1005,97 @@ impl rt::Paginated for GetEndpointsResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetEndpointsResponseItemsItem {
+    /// When the run on the endpoint was created (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<rt::DateTime>,
+    /// When the run on the endpoint finished (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "finishedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<rt::DateTime>,
     /// The `hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The endpoint's IPv4 addresses (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "ipv4Addresses")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv4_addresses: Option<Vec<String>>,
+    /// The endpoint's IPv6 addresses (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "ipv6Addresses")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_addresses: Option<Vec<String>>,
+    /// The endpoint's OS (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<GetEndpointsResponseItemsItemOs>,
+    /// The run's performance on the endpoint (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<GetEndpointsResponseItemsItemPerformance>,
+    /// The outcome on the endpoint; the examples show `notAvailable` and `succeeded` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// The number of results from the endpoint (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "resultCount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_count: Option<i64>,
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// A status code for the endpoint (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "statusCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<String>,
+    /// A status message for the endpoint (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "statusMessage")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+/// The endpoint's OS (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsResponseItemsItemOs {
+    /// The `build` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<i64>,
+    /// The `isServer` property.
+    #[serde(rename = "isServer")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_server: Option<bool>,
+    /// The `majorVersion` property.
+    #[serde(rename = "majorVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major_version: Option<i64>,
+    /// The `minorVersion` property.
+    #[serde(rename = "minorVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_version: Option<i64>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `platform` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+}
+
+/// The run's performance on the endpoint (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetEndpointsResponseItemsItemPerformance {
+    /// The `dataTransferredInBytes` property.
+    #[serde(rename = "dataTransferredInBytes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_transferred_in_bytes: Option<i64>,
+    /// The `executionTimeInMillis` property.
+    #[serde(rename = "executionTimeInMillis")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_time_in_millis: Option<i64>,
+    /// The `score` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
 }
 
 /// Optional parameters of [`Client::get_results`](crate::Client::get_results).

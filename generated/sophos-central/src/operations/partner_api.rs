@@ -585,6 +585,12 @@ pub struct CreateNewTenantBodyContactAddress {
     /// The `address1` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address1: Option<String>,
+    /// Second line of the contact's street address (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address2: Option<String>,
+    /// Third line of the contact's street address (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address3: Option<String>,
     /// The `city` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
@@ -596,6 +602,9 @@ pub struct CreateNewTenantBodyContactAddress {
     #[serde(rename = "postalCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// The contact address's state or region (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
 
 /// Optional parameters of [`Client::get_partner_tenant`](crate::Client::get_partner_tenant).
@@ -767,6 +776,9 @@ pub struct PartnerListAllAdminsResponseItemsItem {
 /// The `profile` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartnerListAllAdminsResponseItemsItemProfile {
+    /// The admin's fax number (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
     /// The `firstName` property.
     #[serde(rename = "firstName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -775,9 +787,15 @@ pub struct PartnerListAllAdminsResponseItemsItemProfile {
     #[serde(rename = "lastName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+    /// The admin's mobile phone number (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The admin's phone number (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 /// The request body of `partnerCreateNewAdmin`.
@@ -810,6 +828,9 @@ pub struct PartnerCreateNewAdminBodyRoleAssignmentsItem {
 /// The `scope` property.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartnerCreateNewAdminBodyRoleAssignmentsItemScope {
+    /// The id of the scope the role is assigned in (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -913,6 +934,14 @@ pub struct GetUsageReportResponseItemsItem {
     #[serde(rename = "actualQuantity")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_quantity: Option<i64>,
+    /// An additional discount, in percent (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "additionalDiscountPercentage")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_discount_percentage: Option<i64>,
+    /// An identifier of the account the usage is assigned to (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "assignedAccountIdentifier")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_account_identifier: Option<String>,
     /// The `billableQuantity` property.
     #[serde(rename = "billableQuantity")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -925,10 +954,46 @@ pub struct GetUsageReportResponseItemsItem {
     #[serde(rename = "billingStartDate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_start_date: Option<String>,
+    /// The contact's city (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contactCity")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_city: Option<String>,
+    /// The contact's country (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contactCountry")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_country: Option<String>,
+    /// The contact's e-mail address (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contactEmail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    /// The contact's name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contactName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    /// The contact's street address (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contactStreet")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_street: Option<String>,
+    /// The contact's postal code (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "contactZip")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_zip: Option<String>,
+    /// The distributor's account name (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "distributorAccountName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distributor_account_name: Option<String>,
     /// The `externalId` property.
     #[serde(rename = "externalId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// The net price, as a decimal string (e.g. `1.40`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "netPrice")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_price: Option<String>,
+    /// The currency of `netPrice`, e.g. `USD` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "netPriceCurrency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_price_currency: Option<String>,
     /// The `orderLineItemNumber` property.
     #[serde(rename = "orderLineItemNumber")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -937,6 +1002,10 @@ pub struct GetUsageReportResponseItemsItem {
     #[serde(rename = "orderNumber")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_number: Option<String>,
+    /// The ordered quantity (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "orderedQuantity")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordered_quantity: Option<i64>,
     /// The `partnerAccountId` property.
     #[serde(rename = "partnerAccountId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -949,6 +1018,14 @@ pub struct GetUsageReportResponseItemsItem {
     #[serde(rename = "partnerEdiAccountNumber")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_edi_account_number: Option<String>,
+    /// The price including taxes, as a decimal string (e.g. `1.40`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "priceWithTaxes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_with_taxes: Option<String>,
+    /// The currency of `priceWithTaxes`, e.g. `USD` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "priceWithTaxesCurrency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_with_taxes_currency: Option<String>,
     /// The `productCode` property.
     #[serde(rename = "productCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -964,4 +1041,20 @@ pub struct GetUsageReportResponseItemsItem {
     /// The `sku` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
+    /// The manufacturer's suggested retail price per unit, as a decimal string (e.g. `1.40`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "unitMsrp")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_msrp: Option<String>,
+    /// The currency of `unitMsrp`, e.g. `USD` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "unitMsrpCurrency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_msrp_currency: Option<String>,
+    /// The price per unit, as a decimal string (e.g. `1.40`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "unitPrice")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<String>,
+    /// The currency of `unitPrice`, e.g. `USD` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "unitPriceCurrency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_currency: Option<String>,
 }

@@ -2,8 +2,8 @@
 
 use crate::rt;
 use crate::types::{
-    Actor, PageKeyPages, PageNumberPages, QueryCategory, QueryCategorySummary, Variable,
-    XdrQueryRun,
+    Actor, IdRef, PageKeyPages, PageNumberPages, QueryCategory, QueryCategoryRef,
+    QueryCategorySummary, Variable, XdrQueryRun,
 };
 
 impl crate::Client {
@@ -392,19 +392,64 @@ impl rt::Paginated for XdrQueryListQueryRunsResponse {
 /// One item.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct XdrQueryListQueryRunsResponseItemsItem {
+    /// The `category` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<QueryCategoryRef>,
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<rt::DateTime>,
+    /// The `createdBy` property.
+    #[serde(rename = "createdBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
+    /// When the run expires, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "expiresAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<rt::DateTime>,
+    /// When the run finished, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "finishedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<rt::DateTime>,
+    /// The start of the time range the run queries, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<rt::DateTime>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Which endpoints the run matches, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "matchEndpoints")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_endpoints: Option<XdrQueryListQueryRunsResponseItemsItemMatchEndpoints>,
+    /// The run's name, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `query` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<QueryCategoryRef>,
     /// The `result` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The run's query template, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The end of the time range the run queries, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<rt::DateTime>,
+    /// The variables the run used, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Vec<Variable>>,
+}
+
+/// Which endpoints the run matches, as in `XdrQueryRun` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct XdrQueryListQueryRunsResponseItemsItemMatchEndpoints {
+    /// The `filters` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<rt::serde_json::Value>>,
 }
 
 /// The request body of `xdrQueryRunQuery`.
@@ -578,6 +623,20 @@ pub struct ListQueriesResponseItemsItem {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<ListQueriesResponseItemsItemCategoriesItem>>,
+    /// The query's code (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// When the query was created (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "createdAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<rt::DateTime>,
+    /// The `createdBy` property.
+    #[serde(rename = "createdBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
+    /// The query's description (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -587,9 +646,20 @@ pub struct ListQueriesResponseItemsItem {
     /// The `template` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// The `tenant` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<IdRef>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// When the query was last updated (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "updatedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<rt::DateTime>,
+    /// The `updatedBy` property.
+    #[serde(rename = "updatedBy")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<Actor>,
     /// The `variables` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<Variable>>,

@@ -6,6 +6,9 @@ pub struct AttachmentRecipient {
     /// The `attachment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<String>,
+    /// Why the action failed for this attachment, e.g. `Already released` (in `errors`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// The `recipient` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,

@@ -58,6 +58,10 @@ pub struct Firewall {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FirewallStatus>,
+    /// When the firewall's status last changed (the 2026-01-08 collection has `stateChangedAt` instead) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "statusChangedAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_changed_at: Option<rt::DateTime>,
     /// The `tenant` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<FirewallTenant>,

@@ -90,6 +90,9 @@ pub struct LiveDiscoverQueryRunEndpointCountsPlatforms {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<i64>,
+    /// Properties the schema does not name.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 
 /// The `types` property.
@@ -98,6 +101,9 @@ pub struct LiveDiscoverQueryRunEndpointCountsTypes {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<i64>,
+    /// Properties the schema does not name.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 
 /// The `performance` property.

@@ -169,22 +169,10 @@ mod compliance;
 #[cfg(feature = "mobile-api")]
 pub use compliance::*;
 
-#[cfg(
-    any(
-        feature = "account-management-api",
-        feature = "licensing-api",
-        feature = "partner-api"
-    )
-)]
+#[cfg(any(feature = "licensing-api", feature = "partner-api"))]
 mod created_by;
 
-#[cfg(
-    any(
-        feature = "account-management-api",
-        feature = "licensing-api",
-        feature = "partner-api"
-    )
-)]
+#[cfg(any(feature = "licensing-api", feature = "partner-api"))]
 pub use created_by::*;
 
 #[cfg(feature = "mobile-api")]
@@ -230,22 +218,28 @@ mod device_property;
 pub use device_property::*;
 
 #[cfg(feature = "common-api")]
-mod directory_entry_list;
-
-#[cfg(feature = "common-api")]
-pub use directory_entry_list::*;
-
-#[cfg(feature = "common-api")]
 mod directory_group;
 
 #[cfg(feature = "common-api")]
 pub use directory_group::*;
 
 #[cfg(feature = "common-api")]
+mod directory_group_list;
+
+#[cfg(feature = "common-api")]
+pub use directory_group_list::*;
+
+#[cfg(feature = "common-api")]
 mod directory_user;
 
 #[cfg(feature = "common-api")]
 pub use directory_user::*;
+
+#[cfg(feature = "common-api")]
+mod directory_user_list;
+
+#[cfg(feature = "common-api")]
+pub use directory_user_list::*;
 
 #[cfg(feature = "email-management-api")]
 mod download_job_status;
@@ -282,6 +276,12 @@ mod endpoint_list;
 
 #[cfg(feature = "endpoint-api")]
 pub use endpoint_list::*;
+
+#[cfg(feature = "endpoint-api")]
+mod endpoint_ref_list;
+
+#[cfg(feature = "endpoint-api")]
+pub use endpoint_ref_list::*;
 
 #[cfg(feature = "endpoint-api")]
 mod endpoint_type;
@@ -347,6 +347,12 @@ mod firewall_group;
 #[cfg(feature = "firewall-api")]
 pub use firewall_group::*;
 
+#[cfg(feature = "firewall-api")]
+mod firewall_upgrade;
+
+#[cfg(feature = "firewall-api")]
+pub use firewall_upgrade::*;
+
 #[cfg(feature = "endpoint-api")]
 mod forensic_log_file;
 
@@ -407,20 +413,38 @@ mod id_name_ref;
 )]
 pub use id_name_ref::*;
 
+#[cfg(feature = "common-api")]
+mod id_name_ref_list;
+
+#[cfg(feature = "common-api")]
+pub use id_name_ref_list::*;
+
 #[cfg(
-    any(feature = "endpoint-api", feature = "organization-api", feature = "partner-api")
+    any(
+        feature = "endpoint-api",
+        feature = "live-discover-api",
+        feature = "organization-api",
+        feature = "partner-api",
+        feature = "xdr-query-api"
+    )
 )]
 mod id_ref;
 
 #[cfg(
-    any(feature = "endpoint-api", feature = "organization-api", feature = "partner-api")
+    any(
+        feature = "endpoint-api",
+        feature = "live-discover-api",
+        feature = "organization-api",
+        feature = "partner-api",
+        feature = "xdr-query-api"
+    )
 )]
 pub use id_ref::*;
 
-#[cfg(any(feature = "common-api", feature = "endpoint-api", feature = "firewall-api"))]
+#[cfg(feature = "firewall-api")]
 mod id_ref_list;
 
-#[cfg(any(feature = "common-api", feature = "endpoint-api", feature = "firewall-api"))]
+#[cfg(feature = "firewall-api")]
 pub use id_ref_list::*;
 
 #[cfg(feature = "who-am-i-api")]
@@ -518,6 +542,18 @@ mod match_endpoints;
 
 #[cfg(feature = "live-discover-api")]
 pub use match_endpoints::*;
+
+#[cfg(feature = "email-management-api")]
+mod message_address;
+
+#[cfg(feature = "email-management-api")]
+pub use message_address::*;
+
+#[cfg(feature = "endpoint-api")]
+mod migration_endpoint;
+
+#[cfg(feature = "endpoint-api")]
+pub use migration_endpoint::*;
 
 #[cfg(feature = "endpoint-api")]
 mod migration_job;
@@ -680,6 +716,12 @@ mod policy;
 pub use policy::*;
 
 #[cfg(feature = "endpoint-api")]
+mod policy_setting_value_update;
+
+#[cfg(feature = "endpoint-api")]
+pub use policy_setting_value_update::*;
+
+#[cfg(feature = "endpoint-api")]
 mod policy_settings;
 
 #[cfg(feature = "endpoint-api")]
@@ -763,10 +805,10 @@ mod role_patch;
 #[cfg(any(feature = "common-api", feature = "partner-api"))]
 pub use role_patch::*;
 
-#[cfg(any(feature = "endpoint-api", feature = "firewall-api"))]
+#[cfg(feature = "endpoint-api")]
 mod scan;
 
-#[cfg(any(feature = "endpoint-api", feature = "firewall-api"))]
+#[cfg(feature = "endpoint-api")]
 pub use scan::*;
 
 #[cfg(feature = "endpoint-api")]

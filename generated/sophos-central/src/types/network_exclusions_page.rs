@@ -54,6 +54,18 @@ pub struct NetworkExclusionsPageItemsItem {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The local ports the exclusion covers (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "localPorts")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_ports: Option<Vec<i64>>,
+    /// The remote addresses the exclusion covers (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "remoteAddresses")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_addresses: Option<Vec<String>>,
+    /// The remote ports the exclusion covers (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "remotePorts")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_ports: Option<Vec<i64>>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,

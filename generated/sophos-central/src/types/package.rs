@@ -5,6 +5,10 @@ use crate::types::Module;
 /// The `Package` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Package {
+    /// The endpoint type the package is for; the examples show `computer` and `securityVm` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "endpointType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_type: Option<String>,
     /// The `expiresAt` property.
     #[serde(rename = "expiresAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,6 +22,10 @@ pub struct Package {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A link to the package's release notes, as the field name suggests (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "packageNotesUrl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_notes_url: Option<String>,
     /// The `platform` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,

@@ -23,6 +23,10 @@ pub struct Peripheral {
     #[serde(rename = "lastActionTaken")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_action_taken: Option<String>,
+    /// The endpoint the peripheral was last seen on (the 2026-01-08 collection has `lastEndpointHostname` instead) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "lastEndpoint")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_endpoint: Option<PeripheralLastEndpoint>,
     /// The `lastEndpointHostname` property.
     #[serde(rename = "lastEndpointHostname")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,4 +49,15 @@ pub struct Peripheral {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+/// The endpoint the peripheral was last seen on (the 2026-01-08 collection has `lastEndpointHostname` instead) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PeripheralLastEndpoint {
+    /// The `hostname` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }

@@ -3,10 +3,16 @@
 /// The `PermissionSet` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PermissionSet {
+    /// The access level the permission set grants; the examples show `admin` and `helpdesk` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
     /// The `allowedInCustomRoles` property.
     #[serde(rename = "allowedInCustomRoles")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_in_custom_roles: Option<bool>,
+    /// The permission set's description (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -17,6 +23,9 @@ pub struct PermissionSet {
     #[serde(rename = "principalTypes")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal_types: Option<Vec<String>>,
+    /// The products the permission set covers, e.g. `firewall`, `mobile`, `emailGateway` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<String>>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,

@@ -3,6 +3,9 @@
 /// The `PreviewMessage` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PreviewMessage {
+    /// The message's date: a number (not an RFC 3339 string) in the example, whose unit no source states (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<f64>,
     /// The `headers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<String>>,

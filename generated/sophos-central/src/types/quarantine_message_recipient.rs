@@ -3,6 +3,9 @@
 /// The `QuarantineMessageRecipient` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QuarantineMessageRecipient {
+    /// Why the action failed for this message, e.g. `Already released` (in `errors`) (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

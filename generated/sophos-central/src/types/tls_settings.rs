@@ -8,6 +8,9 @@ pub struct TlsSettings {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<rt::serde_json::Value>>,
+    /// Whether SSL/TLS decryption of HTTPS websites is on (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// The `excludedWebsites` property.
     #[serde(rename = "excludedWebsites")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

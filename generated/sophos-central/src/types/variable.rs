@@ -10,4 +10,11 @@ pub struct Variable {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The kind of value the variable pivots on; the examples (XDR Query `List queries` only) show `filePath`, `url` and `ipAddress` (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(rename = "pivotType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pivot_type: Option<String>,
+    /// The variable's value (2023-12-08 collection example only; not in the 2026-01-08 collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
