@@ -33,6 +33,9 @@ pub struct EvidenceRequest {
     /// False when the collection's example values are placeholders: a value in a
     /// date-time field is then checked for being text, not for fitting the format.
     pub formats_checked: bool,
+    /// Set (to the newest collection's name) on a request of an older collection
+    /// that the newest one no longer has.
+    pub removed_since: Option<String>,
 }
 
 impl EvidenceRequest {
@@ -164,6 +167,7 @@ fn request_of(request: &Value, item: &Value, name: &str, group: Option<String>) 
         description,
         collection: None,
         formats_checked: true,
+        removed_since: None,
     })
 }
 

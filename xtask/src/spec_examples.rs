@@ -69,6 +69,7 @@ fn request(
         description: None,
         collection: None,
         formats_checked: true,
+        removed_since: None,
     })
 }
 

@@ -11,7 +11,7 @@
 //!
 //! Requests the API's `api.yaml` excludes, with a reason, are counted apart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
@@ -53,6 +53,9 @@ pub struct Report {
     /// Placeholder values in formatted fields read as text (collections with
     /// `formats_unchecked`).
     pub placeholders: usize,
+    /// Requests of an older collection that the newest no longer has and no
+    /// operation matches: the vendor removed them.
+    pub removed: Vec<String>,
     /// One line per problem: `<request>: <what>`.
     pub gaps: Vec<String>,
 }
@@ -66,16 +69,23 @@ impl Report {
                 writeln!(text, "verify {api}: no evidence (api.yaml names no collection; the spec has no examples)");
             return text;
         }
+        for removed in &self.removed {
+            let _ = writeln!(text, "removed: {removed}");
+        }
         for gap in &self.gaps {
             let _ = writeln!(text, "gap: {gap}");
         }
+        let removed = match self.removed.len() {
+            0 => String::new(),
+            count => format!(", {count} removed by the vendor"),
+        };
         let placeholders = match self.placeholders {
             0 => String::new(),
             count => format!(" ({count} placeholder values in formatted fields read as text)"),
         };
         let _ = writeln!(
             text,
-            "verify {api}: {} evidence requests, {} matched, {} excluded; {} gaps{placeholders}",
+            "verify {api}: {} evidence requests, {} matched, {} excluded{removed}; {} gaps{placeholders}",
             self.requests,
             self.matched,
             self.excluded,
@@ -97,11 +107,17 @@ pub fn verify(api: &Api) -> Result<Report> {
     if !api.evidence.collections.is_empty() {
         let dir = evidence_dir()?;
         let several = api.evidence.collections.len() > 1;
+        let mut newest: Option<(String, Vec<EvidenceRequest>)> = None;
         for collection in &api.evidence.collections {
+            let stem = collection_stem(&collection.file);
             let mut read = postman::read(&dir.join(&collection.file))?;
             for request in &mut read {
-                request.collection = several.then(|| collection_stem(&collection.file));
+                request.collection = several.then(|| stem.clone());
                 request.formats_checked = collection.formats_unchecked.is_none();
+            }
+            match &newest {
+                None => newest = Some((stem, read.clone())),
+                Some((name, current)) => mark_removed(current, &mut read, name, &api.evidence.server_path),
             }
             requests.extend(read);
         }
@@ -119,6 +135,25 @@ pub fn verify(api: &Api) -> Result<Report> {
 fn collection_stem(file: &str) -> String {
     let name = file.rsplit('/').next().unwrap_or(file);
     name.trim_end_matches(".json").trim_end_matches(".postman_collection").to_owned()
+}
+
+/// Marks the requests of an older collection that the newest one (`newest_name`)
+/// no longer has, by method and path template: matched by no operation, they are
+/// reported as removed by the vendor, not as gaps.
+pub fn mark_removed(newest: &[EvidenceRequest], older: &mut [EvidenceRequest], newest_name: &str, server_path: &str) {
+    let template = |request: &EvidenceRequest| {
+        let segments = request_path(request, server_path)?;
+        let shape: Vec<String> =
+            segments.into_iter().map(|segment| if is_variable(&segment) { "{}".to_owned() } else { segment }).collect();
+        Some((request.method.clone(), shape))
+    };
+    let current: HashSet<(String, Vec<String>)> = newest.iter().filter_map(template).collect();
+    for request in older {
+        // A path outside the server path is reported as such, not as removed.
+        if template(request).is_some_and(|shape| !current.contains(&shape)) {
+            request.removed_since = Some(newest_name.to_owned());
+        }
+    }
 }
 
 /// Verifies `requests` against the crate generated for `api`.
@@ -140,6 +175,15 @@ pub fn verify_requests(api: &Api, generated: &GeneratedCrate, requests: &[Eviden
             continue;
         };
         let Some(operation) = matching_operation(generated.surface.operations.values(), &request.method, &path) else {
+            if let Some(newest) = &request.removed_since {
+                report.removed.push(format!(
+                    "{}: {} /{} is not in {newest}",
+                    request.label(),
+                    request.method,
+                    path.join("/")
+                ));
+                continue;
+            }
             report.gaps.push(format!("{}: no operation for {} /{}", request.label(), request.method, path.join("/")));
             continue;
         };

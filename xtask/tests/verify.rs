@@ -214,3 +214,27 @@ fn a_collection_of_placeholder_values_is_checked_for_shapes_not_formats() {
         unchecked.render("verify-placeholders").contains("(2 placeholder values in formatted fields read as text)")
     );
 }
+
+#[test]
+fn a_request_the_newest_collection_no_longer_has_is_reported_removed_not_as_a_gap() {
+    let api = api("verify-removed");
+    let generated = secgen_codegen::generate("spec.yaml", SPEC.as_bytes(), &api.config).unwrap();
+    let newest = postman::parse("alerts.2026.postman_collection.json", COLLECTION).unwrap();
+    // The older collection also had an archive request (its id written `{{id}}`, not `:id`).
+    let older_text = COLLECTION.replace(
+        r#"{"name": "Delete alert","#,
+        r#"{"name": "Archive alert", "request": {"method": "POST", "url": "https://{{host}}/v1/alerts/{{id}}/archive"}},
+      {"name": "Delete alert","#,
+    );
+    let mut older = postman::parse("alerts.2023.postman_collection.json", &older_text).unwrap();
+    xtask::verify::mark_removed(&newest, &mut older, "alerts.2026", &api.evidence.server_path);
+    let marked: Vec<&str> =
+        older.iter().filter(|request| request.removed_since.is_some()).map(|request| request.name.as_str()).collect();
+    assert_eq!(marked, ["Alerts / Archive alert"]);
+
+    let report = xtask::verify::verify_requests(&api, &generated, &older).unwrap();
+    assert_eq!(report.removed, ["Alerts / Archive alert: POST /alerts/{{id}}/archive is not in alerts.2026"]);
+    // Still in the newest collection and matched by no operation: a gap, as before.
+    assert!(report.gaps.contains(&"Alerts / Delete alert: no operation for DELETE /alerts/{{alert_id}}".to_owned()));
+    assert!(report.render("verify-removed").contains("2 matched, 1 excluded, 1 removed by the vendor; "));
+}
