@@ -240,6 +240,8 @@ pub(crate) enum TypeRef {
     F64,
     DateTime,
     Date,
+    /// A string the crate never prints (`format: password`): the runtime's `Secret`.
+    Secret,
     /// Any JSON value.
     Json,
     /// A JSON object with arbitrary keys and values.

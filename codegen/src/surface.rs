@@ -559,6 +559,7 @@ pub(crate) fn type_text(ty: &TypeRef, krate: Option<&str>) -> String {
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::DateTime => runtime("DateTime"),
         TypeRef::Date => runtime("Date"),
+        TypeRef::Secret => runtime("Secret"),
         TypeRef::Json => runtime("serde_json::Value"),
         TypeRef::JsonObject => format!("{}<String, {}>", runtime("serde_json::Map"), runtime("serde_json::Value")),
         TypeRef::Vec(item) => format!("Vec<{}>", type_text(item, krate)),

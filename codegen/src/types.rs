@@ -166,7 +166,8 @@ impl<'a> TypeBuilder<'a> {
             | TypeRef::F32
             | TypeRef::F64
             | TypeRef::DateTime
-            | TypeRef::Date => true,
+            | TypeRef::Date
+            | TypeRef::Secret => true,
             TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::External(_) => false,
         }
     }
@@ -822,6 +823,8 @@ fn string_type(format: Option<&str>) -> TypeRef {
     match format {
         Some("date-time") => TypeRef::DateTime,
         Some("date") => TypeRef::Date,
+        // OpenAPI's hint to obscure a value: a credential the crate must never print.
+        Some("password") => TypeRef::Secret,
         // Everything else (uuid, email, byte, `resource-id`, ...) is text.
         _ => TypeRef::String,
     }

@@ -56,6 +56,7 @@ construct!(
     pagination,
     content_types,
     jobs,
+    secrets,
 );
 
 #[test]

@@ -62,6 +62,10 @@ impl Scope {
                 let rt = self.rt();
                 quote! { #rt::Date }
             }
+            TypeRef::Secret => {
+                let rt = self.rt();
+                quote! { #rt::Secret }
+            }
             TypeRef::Json => {
                 let rt = self.rt();
                 quote! { #rt::serde_json::Value }
