@@ -1,6 +1,6 @@
 //! The per-API generator config: what the spec cannot say about the crate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
@@ -44,6 +44,11 @@ pub struct ApiConfig {
     /// generated `..._to_completion` method each.
     #[serde(default)]
     pub jobs: Vec<JobConfig>,
+    /// Wire names of string properties and parameters that hold credentials
+    /// (`password`, `token`) where the spec does not say `format: password`: typed
+    /// `rt::Secret`, which never prints, like that format.
+    #[serde(default)]
+    pub secrets: BTreeSet<String>,
 }
 
 /// A long-running job: one operation starts it, one reports on it by its id,

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::ApiConfig;
-use crate::model::{Model, ParamEncoding};
+use crate::model::{Model, ParamEncoding, TypeKind, TypeRef};
 
 /// A config setting that applies to nothing in the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +94,10 @@ pub(crate) fn warnings(
             warn(format!("client.managed_headers[{index}]"), format!("no operation has a header parameter `{header}`"));
         }
     }
+    let secret_wires = secret_wire_names(model);
+    for name in config.secrets.iter().filter(|name| !secret_wires.contains(name.as_str())) {
+        warn(format!("secrets.{name}"), format!("no string property or parameter is named `{name}`"));
+    }
     for name in config.type_overrides.keys() {
         if !component_names.contains(name.as_str()) {
             warn(format!("type_overrides.{name}"), format!("the spec has no component schema `{name}`"));
@@ -114,4 +118,16 @@ pub(crate) fn warnings(
         }
     }
     warnings
+}
+
+/// Wire names of the fields and parameters typed `Secret`.
+fn secret_wire_names(model: &Model) -> BTreeSet<&str> {
+    let fields = model.types.iter().filter_map(|def| match &def.kind {
+        TypeKind::Struct(shape) => Some(shape.fields.iter().map(|field| (field.wire.as_str(), &field.ty))),
+        _ => None,
+    });
+    let params = model.operations.iter().flat_map(|operation| {
+        operation.required_params.iter().chain(&operation.optional_params).map(|param| (param.wire.as_str(), &param.ty))
+    });
+    fields.flatten().chain(params).filter(|(_, ty)| **ty == TypeRef::Secret).map(|(wire, _)| wire).collect()
 }

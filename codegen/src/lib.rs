@@ -95,7 +95,7 @@ fn build_model(
     document: &openapiv3::OpenAPI,
     config: &ApiConfig,
 ) -> error::SpecResult<(model::Model, Vec<ConfigWarning>)> {
-    let mut types = types::TypeBuilder::new(document, &config.type_overrides);
+    let mut types = types::TypeBuilder::new(document, &config.type_overrides, &config.secrets);
     if config.component_schemas == config::ComponentSchemas::All {
         types.build_components()?;
     }

@@ -245,7 +245,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             };
             // Parameters take the aliased type itself: `&[T]` rather than `&Alias`.
             let declared = self.types.type_of(schema, &site)?;
-            let ty = self.types.unalias(&declared);
+            let ty = self.types.secret_if_named(&wire, self.types.unalias(&declared));
             let maximum = self.types.resolver().schema(schema, &site.pointer)?.item;
             let maximum = View::of(maximum).maximum.filter(|max| *max >= 1.0).map(|max| max as u64);
             let encoding = self.encoding(&ty, &wire, parameter);

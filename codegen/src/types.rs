@@ -82,6 +82,8 @@ pub(crate) struct TypeBuilder<'a> {
     document: &'a OpenAPI,
     /// Component schemas the runtime implements: name → runtime path.
     overrides: &'a std::collections::BTreeMap<String, crate::config::RustPath>,
+    /// Wire names whose string values are credentials (`ApiConfig::secrets`).
+    secrets: &'a std::collections::BTreeSet<String>,
     resolver: Resolver<'a>,
     names: Namespace,
     /// Component schema name → its type name, claimed before anything else.
@@ -106,6 +108,7 @@ impl<'a> TypeBuilder<'a> {
     pub(crate) fn new(
         document: &'a OpenAPI,
         overrides: &'a std::collections::BTreeMap<String, crate::config::RustPath>,
+        secrets: &'a std::collections::BTreeSet<String>,
     ) -> Self {
         let mut names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
         let component_names =
@@ -113,6 +116,7 @@ impl<'a> TypeBuilder<'a> {
         Self {
             document,
             overrides,
+            secrets,
             resolver: Resolver::new(document),
             names,
             component_names,
@@ -153,6 +157,11 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         current
+    }
+
+    /// A string the config names as a credential (by its wire name) is a `Secret`.
+    pub(crate) fn secret_if_named(&self, wire: &str, ty: TypeRef) -> TypeRef {
+        if ty == TypeRef::String && self.secrets.contains(wire) { TypeRef::Secret } else { ty }
     }
 
     /// Whether a value of this type is a single parameter value: a scalar or string enum.
@@ -458,7 +467,8 @@ impl<'a> TypeBuilder<'a> {
                 file: site.file.clone(),
                 fallback_docs: format!("The `{wire}` property."),
             };
-            let ty = self.type_of(schema, &property_site)?;
+            let declared = self.type_of(schema, &property_site)?;
+            let ty = self.secret_if_named(wire, declared);
             let resolved = self.resolver.schema(schema, &pointer)?;
             let required = parts.required.contains(wire) && !(write_only && site.variant == Variant::Response);
             let presence = presence(site.variant, required, resolved.item.schema_data.nullable);

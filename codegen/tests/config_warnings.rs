@@ -213,3 +213,16 @@ fn a_job_polled_by_an_operation_that_needs_more_than_the_id() {
         ]
     );
 }
+
+#[test]
+fn a_secret_name_no_string_property_or_parameter_has() {
+    // `next` is a string property (used); `limit` is an integer parameter, never a secret.
+    assert_eq!(warnings("secrets: [next]\n"), Vec::<String>::new());
+    assert_eq!(
+        warnings("secrets: [next, limit, password]\n"),
+        [
+            "generate.secrets.limit: no string property or parameter is named `limit`",
+            "generate.secrets.password: no string property or parameter is named `password`",
+        ]
+    );
+}
