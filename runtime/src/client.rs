@@ -17,7 +17,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::error_body::{ErrorBody, ErrorBodyParser, GenericErrorBody, parse_error_body};
 use crate::hooks::{Hook, HookContext, Outcome};
 use crate::pagination::{PageStyle, Pager, Paginated};
-use crate::request::{Request, parse_header};
+use crate::request::{Body, Request, parse_header};
 use crate::response::RawResponse;
 use crate::retry::{Decision, Failure, RetryPolicy};
 
@@ -365,6 +365,8 @@ enum AttemptFailure {
     CutShort(CutShort),
     /// The server redirected to another origin (never retried).
     CrossOriginRedirect { target: String },
+    /// The body could not be made for this attempt (a file that does not open).
+    Body(String),
 }
 
 impl AttemptFailure {
@@ -381,6 +383,7 @@ impl AttemptFailure {
             AttemptFailure::Transport(error) => error.to_string(),
             AttemptFailure::CutShort(cut) => cut.to_string(),
             AttemptFailure::CrossOriginRedirect { target } => format!("refused a redirect to another origin, {target}"),
+            AttemptFailure::Body(message) => message.clone(),
         }
     }
 }
@@ -489,6 +492,7 @@ impl ApiClient {
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut renewed_token = false;
+        let replayable = request.is_replayable();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -511,6 +515,7 @@ impl ApiClient {
                     }
                     // A rejected OAuth2 token is renewed once and the request sent again.
                     if received.status == StatusCode::UNAUTHORIZED
+                        && replayable
                         && self.inner.auth.is_renewable()
                         && !renewed_token
                         && let Some(token) = &credential.token
@@ -522,9 +527,15 @@ impl ApiClient {
                         continue;
                     }
                     let failure = Failure::Status(received.status, &received.headers);
-                    match self.inner.retry.judge(&request.method, failure, attempt, waited) {
+                    let judged = match self.inner.retry.judge(&request.method, failure, attempt, waited) {
+                        (Decision::RetryAfter(_), _) if !replayable => {
+                            (Decision::GiveUp, Some(NOT_REPLAYABLE.to_owned()))
+                        }
+                        (decision, over_budget) => (decision, over_budget.map(|reason| reason.to_string())),
+                    };
+                    match judged {
                         (Decision::RetryAfter(wait), _) => wait,
-                        (Decision::GiveUp, over_budget) => {
+                        (Decision::GiveUp, stopped) => {
                             let error = ApiError::new(
                                 operation,
                                 received.status,
@@ -532,7 +543,7 @@ impl ApiClient {
                                 received.body,
                                 self.inner.api.parse_error_body,
                             )
-                            .with_retry_stopped(over_budget.map(|reason| reason.to_string()));
+                            .with_retry_stopped(stopped);
                             return Err(Error::Api(Box::new(error)));
                         }
                     }
@@ -540,7 +551,12 @@ impl ApiClient {
                 Err(AttemptFailure::CrossOriginRedirect { target }) => {
                     return Err(Error::Redirect { operation, target });
                 }
+                Err(failure @ AttemptFailure::Body(_)) => return Err(self.failure_error(operation, failure)),
                 Err(failure) => match self.inner.retry.decide(&request.method, Failure::Transport, attempt, waited) {
+                    Decision::RetryAfter(_) if !replayable => {
+                        tracing::debug!(operation, "not retried: {NOT_REPLAYABLE}");
+                        return Err(self.failure_error(operation, failure));
+                    }
                     Decision::RetryAfter(wait) => wait,
                     Decision::GiveUp => return Err(self.failure_error(operation, failure)),
                 },
@@ -570,8 +586,15 @@ impl ApiClient {
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
-        if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, body.content_type.as_ref()).body(body.bytes.clone());
+        match &request.body {
+            Some(Body::Encoded { content_type, bytes }) => {
+                builder = builder.header(CONTENT_TYPE, content_type.as_ref()).body(bytes.clone());
+            }
+            // reqwest sets the content type with the boundary.
+            Some(Body::Multipart(parts)) => {
+                builder = builder.multipart(parts.form().await.map_err(AttemptFailure::Body)?)
+            }
+            None => {}
         }
         let mut http_request = builder.build().map_err(AttemptFailure::Transport)?;
         let context = HookContext {
@@ -643,6 +666,7 @@ impl ApiClient {
                 Error::BodyCutShort { operation, received, expected, source }
             }
             AttemptFailure::CrossOriginRedirect { target } => Error::Redirect { operation, target },
+            AttemptFailure::Body(message) => Error::InvalidRequest { operation, message },
         }
     }
 
@@ -654,6 +678,9 @@ impl ApiClient {
         }
     }
 }
+
+/// Why a request whose body streams from a one-shot source is not retried.
+const NOT_REPLAYABLE: &str = "the request body streams from a one-shot source and cannot be sent again";
 
 /// Whether `method` may be sent twice with the same effect.
 pub(crate) fn is_idempotent(method: &Method) -> bool {

@@ -142,11 +142,11 @@ pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, Heade
     Ok((header_name, header_value))
 }
 
-/// A request body, already encoded.
+/// A request body: encoded once, or multipart parts encoded at each attempt.
 #[derive(Debug, Clone)]
-pub(crate) struct Body {
-    pub(crate) content_type: Cow<'static, str>,
-    pub(crate) bytes: Bytes,
+pub(crate) enum Body {
+    Encoded { content_type: Cow<'static, str>, bytes: Bytes },
+    Multipart(crate::Multipart),
 }
 
 /// One call of one operation: method, path, parameters and body.
@@ -281,6 +281,24 @@ impl Request {
         self
     }
 
+    /// Sends `body` as `multipart/form-data` (the boundary is chosen at send time).
+    pub fn multipart_body(mut self, body: crate::Multipart) -> Self {
+        if let Some(problem) = body.problem() {
+            self.note_problem(format!("request body: {problem}"));
+        }
+        self.body = Some(Body::Multipart(body));
+        self
+    }
+
+    /// Whether the request can be sent again as it is (a body streaming from a
+    /// one-shot source cannot).
+    pub fn is_replayable(&self) -> bool {
+        match &self.body {
+            Some(Body::Multipart(body)) => body.is_replayable(),
+            _ => true,
+        }
+    }
+
     /// Sends raw bytes under the given content type.
     pub fn bytes_body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
         self.set_body(content_type, body.into());
@@ -328,7 +346,7 @@ impl Request {
     }
 
     fn set_body(&mut self, content_type: &'static str, bytes: Bytes) {
-        self.body = Some(Body { content_type: Cow::Borrowed(content_type), bytes });
+        self.body = Some(Body::Encoded { content_type: Cow::Borrowed(content_type), bytes });
     }
 
     fn note_problem(&mut self, problem: String) {
