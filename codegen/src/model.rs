@@ -242,6 +242,8 @@ pub(crate) enum TypeRef {
     Date,
     /// A string the crate never prints (`format: password`): the runtime's `Secret`.
     Secret,
+    /// A file part of a multipart body (`format: binary` there): the runtime's `FilePart`.
+    File,
     /// Any JSON value.
     Json,
     /// A JSON object with arbitrary keys and values.
@@ -438,7 +440,7 @@ pub(crate) struct Body {
 
 impl BodyType {
     fn rename(&mut self, renames: &Renames) {
-        if let BodyType::Json { ty, .. } | BodyType::Form(ty) = self {
+        if let BodyType::Json { ty, .. } | BodyType::Form(ty) | BodyType::Multipart { ty, .. } = self {
             ty.rename(renames);
         }
     }
@@ -455,6 +457,21 @@ pub(crate) enum BodyType {
     Text(String),
     /// Bytes under this media type, for anything the generator does not decode.
     Bytes(String),
+    /// `multipart/form-data` from this struct: one entry per property, in order.
+    Multipart { ty: TypeRef, parts: Vec<MultipartPart> },
+}
+
+/// How one property of a multipart body is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct MultipartPart {
+    /// The struct field holding it.
+    pub(crate) field: String,
+    /// The part's name.
+    pub(crate) wire: String,
+    /// A file part (or several), not a value.
+    pub(crate) file: bool,
+    /// `encoding.<wire>.contentType`, if the spec gives one.
+    pub(crate) content_type: Option<String>,
 }
 
 #[derive(Debug)]
@@ -565,7 +582,7 @@ impl BodyType {
     /// The generated type of a JSON or form body.
     pub(crate) fn type_ref(&self) -> Option<&TypeRef> {
         match self {
-            BodyType::Json { ty, .. } | BodyType::Form(ty) => Some(ty),
+            BodyType::Json { ty, .. } | BodyType::Form(ty) | BodyType::Multipart { ty, .. } => Some(ty),
             BodyType::Text(_) | BodyType::Bytes(_) => None,
         }
     }

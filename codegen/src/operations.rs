@@ -9,9 +9,9 @@ use crate::config::{ApiConfig, ArrayStyleConfig, FieldKind, PageInfoField, Pagin
 use crate::config_check::ConfigUse;
 use crate::error::{Pointer, SpecError, SpecResult};
 use crate::model::{
-    ArrayStyle, Body, BodyType, DocumentedError, Field, FileKey, Operation, PageRead, PageStyle, PageType, Pagination,
-    Param, ParamEncoding, ParamLocation, Presence, StatusEnum, StatusMatch, StatusVariant, Struct, Success, TypeDef,
-    TypeKind, TypeRef,
+    ArrayStyle, Body, BodyType, DocumentedError, Field, FileKey, MultipartPart, Operation, PageRead, PageStyle,
+    PageType, Pagination, Param, ParamEncoding, ParamLocation, Presence, StatusEnum, StatusMatch, StatusVariant,
+    Struct, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{Case, Namespace, assign_names, camel, snake};
 use crate::resolve::SchemaRef;
@@ -351,9 +351,30 @@ impl<'a> OperationBuilder<'_, 'a> {
         Ok(match media_kind(media_type) {
             MediaKind::Json => BodyType::Json { ty: schema_type(self.types)?, media_type: media_type.to_owned() },
             MediaKind::Form => BodyType::Form(schema_type(self.types)?),
+            // Only requests: a multipart response is read as bytes.
+            MediaKind::Multipart if site.variant != Variant::Response => {
+                self.multipart_body(media_type, media, site)?
+            }
+            MediaKind::Multipart => BodyType::Bytes(media_type.to_owned()),
             MediaKind::Text => BodyType::Text(media_type.to_owned()),
             MediaKind::Other => BodyType::Bytes(media_type.to_owned()),
         })
+    }
+
+    /// A multipart body with properties is a struct of parts; one without is bytes.
+    fn multipart_body(&mut self, media_type: &str, media: &'a MediaType, site: &Site) -> SpecResult<BodyType> {
+        let Some(schema) = &media.schema else { return Ok(BodyType::Bytes(media_type.to_owned())) };
+        let Some((name, layout)) = self.types.multipart_struct(schema.into(), site)? else {
+            return Ok(BodyType::Bytes(media_type.to_owned()));
+        };
+        let parts = layout
+            .into_iter()
+            .map(|part| {
+                let content_type = media.encoding.get(&part.wire).and_then(|encoding| encoding.content_type.clone());
+                MultipartPart { content_type, ..part }
+            })
+            .collect();
+        Ok(BodyType::Multipart { ty: TypeRef::Named(name), parts })
     }
 
     fn success(&mut self, operation: &'a openapiv3::Operation, file: &FileKey) -> SpecResult<Success> {
@@ -558,7 +579,8 @@ impl<'a> OperationBuilder<'_, 'a> {
                 body: body.and_then(|body| match body {
                     BodyType::Json { ty, .. } | BodyType::Form(ty) => Some(ty),
                     BodyType::Text(_) => Some(TypeRef::String),
-                    BodyType::Bytes(_) => None,
+                    // Never a response (read as bytes there).
+                    BodyType::Bytes(_) | BodyType::Multipart { .. } => None,
                 }),
                 docs: if description.trim().is_empty() { format!("Status {}.", status.label()) } else { description },
             })
@@ -711,6 +733,7 @@ fn is_header_name(name: &str) -> bool {
 enum MediaKind {
     Json,
     Form,
+    Multipart,
     Text,
     Other,
 }
@@ -721,6 +744,8 @@ fn media_kind(media_type: &str) -> MediaKind {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form
+    } else if essence == "multipart/form-data" {
+        MediaKind::Multipart
     } else if essence.starts_with("text/") {
         MediaKind::Text
     } else {
@@ -728,9 +753,9 @@ fn media_kind(media_type: &str) -> MediaKind {
     }
 }
 
-/// The content entry to use: JSON first, then form, text, anything.
+/// The content entry to use: JSON first, then form, multipart, text, anything.
 fn preferred_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
-    [MediaKind::Json, MediaKind::Form, MediaKind::Text, MediaKind::Other]
+    [MediaKind::Json, MediaKind::Form, MediaKind::Multipart, MediaKind::Text, MediaKind::Other]
         .into_iter()
         .find_map(|kind| content.iter().find(|(media_type, _)| media_kind(media_type) == kind))
         .map(|(media_type, media)| (media_type.as_str(), media))

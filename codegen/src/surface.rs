@@ -533,6 +533,7 @@ fn body_name(body: &BodyType) -> String {
         BodyType::Form(ty) => format!("form {}", type_name(ty)),
         BodyType::Text(media_type) => format!("text ({media_type})"),
         BodyType::Bytes(media_type) => format!("bytes ({media_type})"),
+        BodyType::Multipart { ty, .. } => format!("multipart {}", type_name(ty)),
     }
 }
 
@@ -560,6 +561,7 @@ pub(crate) fn type_text(ty: &TypeRef, krate: Option<&str>) -> String {
         TypeRef::DateTime => runtime("DateTime"),
         TypeRef::Date => runtime("Date"),
         TypeRef::Secret => runtime("Secret"),
+        TypeRef::File => runtime("FilePart"),
         TypeRef::Json => runtime("serde_json::Value"),
         TypeRef::JsonObject => format!("{}<String, {}>", runtime("serde_json::Map"), runtime("serde_json::Value")),
         TypeRef::Vec(item) => format!("Vec<{}>", type_text(item, krate)),

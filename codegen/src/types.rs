@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use crate::error::{Pointer, SpecError, SpecResult};
 use crate::model::{
-    EnumVariant, Field, FieldPath, FileKey, Presence, Shape, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant,
+    EnumVariant, Field, FieldPath, FileKey, MultipartPart, Presence, Shape, StringEnum, Struct, TypeDef, TypeKind,
+    TypeRef, Union, UnionVariant,
 };
 use crate::naming::{Case, Namespace, RESERVED_TYPE_NAMES, assign_names, camel, snake};
 use crate::resolve::{Resolver, SchemaRef, schema_component_name};
@@ -159,6 +159,91 @@ impl<'a> TypeBuilder<'a> {
         current
     }
 
+    /// The struct of a `multipart/form-data` body (`site.hint` names it): its
+    /// properties typed as usual, except that binary strings (and arrays of them)
+    /// are file parts. Returns the struct's name and its parts in order (without
+    /// content types: those are the media type's `encoding`); `None` for a schema
+    /// without properties.
+    pub(crate) fn multipart_struct(
+        &mut self,
+        schema: SchemaRef<'a>,
+        site: &Site,
+    ) -> SpecResult<Option<(String, Vec<MultipartPart>)>> {
+        let resolved = self.resolver.schema(schema, &site.pointer)?;
+        let (item, pointer) = (resolved.item, resolved.pointer);
+        let mut parts = ObjectParts { properties: IndexMap::new(), required: HashSet::new(), additional: None };
+        self.merge_all_of(item, &pointer, &mut parts, &mut Vec::new(), &mut vec![pointer.clone()])?;
+        let kept: Vec<(String, SchemaRef<'a>, Pointer)> = parts
+            .properties
+            .into_iter()
+            .filter(|(_, (schema, pointer))| {
+                self.resolver.schema(*schema, pointer).is_ok_and(|r| !r.item.schema_data.read_only)
+            })
+            .map(|(wire, (schema, pointer))| (wire, schema, pointer))
+            .collect();
+        if kept.is_empty() {
+            return Ok(None);
+        }
+        let name = self.names.claim(&site.hint);
+        let wires: Vec<&str> = kept.iter().map(|(wire, ..)| wire.as_str()).collect();
+        let field_names = assign_names(&wires, Case::Snake, &mut Namespace::default());
+        let mut fields = Vec::with_capacity(kept.len());
+        let mut layout = Vec::with_capacity(kept.len());
+        for ((wire, schema, pointer), field_name) in kept.into_iter().zip(field_names) {
+            let property_site = Site {
+                pointer: pointer.clone(),
+                hint: format!("{name}{}", camel(&wire)),
+                variant: Variant::Request,
+                file: site.file.clone(),
+                fallback_docs: format!("The `{wire}` part."),
+            };
+            let property = self.resolver.schema(schema, &pointer)?.item;
+            let view = View::of(property);
+            let file = match self.file_shape(&view, &pointer)? {
+                Some(file) => file,
+                None => self.type_of(schema, &property_site)?,
+            };
+            let holds_files =
+                matches!(&file, TypeRef::File) || matches!(&file, TypeRef::Vec(item) if **item == TypeRef::File);
+            let ty = self.secret_if_named(&wire, file);
+            let presence = if parts.required.contains(&wire) { Presence::Required } else { Presence::Optional };
+            let docs = match schema {
+                SchemaRef::Inline(_) => docs_of(&view, &property_site),
+                SchemaRef::Ref(_) => property_site.fallback_docs.clone(),
+            };
+            layout.push(MultipartPart {
+                field: field_name.clone(),
+                wire: wire.clone(),
+                file: holds_files,
+                content_type: None,
+            });
+            fields.push(Field { name: field_name, wire, ty, presence, docs, boxed: false });
+        }
+        self.add(TypeDef {
+            name: name.clone(),
+            docs: docs_of(&View::of(item), site),
+            file: site.file.clone(),
+            kind: TypeKind::Struct(Struct { fields, additional: None, serde: false }),
+        });
+        Ok(Some((name, layout)))
+    }
+
+    /// `File` for a binary string, `Vec<File>` for an array of them.
+    fn file_shape(&self, view: &View<'a>, pointer: &Pointer) -> SpecResult<Option<TypeRef>> {
+        let is_binary =
+            |view: &View| view.json_type == Some(JsonType::String) && view.format.as_deref() == Some("binary");
+        if is_binary(view) {
+            return Ok(Some(TypeRef::File));
+        }
+        if let (Some(JsonType::Array), Some(items)) = (view.json_type, view.items) {
+            let item = self.resolver.schema(items.into(), &pointer.join("items"))?.item;
+            if is_binary(&View::of(item)) {
+                return Ok(Some(TypeRef::Vec(Box::new(TypeRef::File))));
+            }
+        }
+        Ok(None)
+    }
+
     /// A string the config names as a credential (by its wire name) is a `Secret`.
     pub(crate) fn secret_if_named(&self, wire: &str, ty: TypeRef) -> TypeRef {
         if ty == TypeRef::String && self.secrets.contains(wire) { TypeRef::Secret } else { ty }
@@ -177,6 +262,7 @@ impl<'a> TypeBuilder<'a> {
             | TypeRef::DateTime
             | TypeRef::Date
             | TypeRef::Secret => true,
+            TypeRef::File => false,
             TypeRef::Json | TypeRef::JsonObject | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::External(_) => false,
         }
     }

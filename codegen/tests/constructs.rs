@@ -57,6 +57,7 @@ construct!(
     content_types,
     jobs,
     secrets,
+    multipart,
 );
 
 #[test]

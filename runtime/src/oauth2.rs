@@ -139,7 +139,7 @@ impl TokenCache {
         if let Some(scope) = &credentials.scope {
             form.push(("scope", scope));
         }
-        let body = serde_urlencoded::to_string(&form).map_err(|error| self.error(None, error.to_string()))?;
+        let body = serde_html_form::to_string(&form).map_err(|error| self.error(None, error.to_string()))?;
         let mut waited = Duration::ZERO;
         for attempt in 1.. {
             tracing::debug!(token_url = %credentials.token_url, attempt, "requesting an access token");

@@ -272,9 +272,10 @@ impl Request {
         self
     }
 
-    /// Sends `body` as `application/x-www-form-urlencoded`.
+    /// Sends `body` as `application/x-www-form-urlencoded`: arrays as repeated
+    /// keys (OpenAPI's default `form` style, exploded), absent fields left out.
     pub fn form_body<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_urlencoded::to_string(body) {
+        match serde_html_form::to_string(body) {
             Ok(text) => self.set_body("application/x-www-form-urlencoded", text.into()),
             Err(error) => self.note_problem(format!("request body: {error}")),
         }
@@ -382,6 +383,23 @@ mod tests {
         assert_eq!(pipe.query_value("t"), Some("a b|c"));
         let none = Request::new(Method::GET, "op", "/").query_array::<String>("t", None, ArrayStyle::Repeat);
         assert!(none.query_pairs().is_empty());
+    }
+
+    #[test]
+    fn form_bodies_send_arrays_as_repeated_keys_and_leave_absent_fields_out() {
+        #[derive(serde::Serialize)]
+        struct Token {
+            grant_type: &'static str,
+            scope: Vec<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            audience: Option<String>,
+        }
+        let body = Token { grant_type: "client_credentials", scope: tags(), audience: None };
+        let request = Request::new(Method::POST, "op", "/").form_body(&body);
+        assert_eq!(request.problem, None);
+        let Some(Body::Encoded { content_type, bytes }) = &request.body else { panic!("{:?}", request.body) };
+        assert_eq!(content_type, "application/x-www-form-urlencoded");
+        assert_eq!(&bytes[..], b"grant_type=client_credentials&scope=a+b&scope=c");
     }
 
     #[test]

@@ -66,6 +66,10 @@ impl Scope {
                 let rt = self.rt();
                 quote! { #rt::Secret }
             }
+            TypeRef::File => {
+                let rt = self.rt();
+                quote! { #rt::FilePart }
+            }
             TypeRef::Json => {
                 let rt = self.rt();
                 quote! { #rt::serde_json::Value }

@@ -8,8 +8,8 @@ use super::docs::{doc_attrs, paragraphs};
 use super::idents::{Scope, ident};
 use super::path_tokens;
 use crate::model::{
-    ArrayStyle, BodyType, FieldPath, Job, JobFields, Operation, PageInfoField, PageRead, PageStyle, PageType,
-    Pagination, Param, ParamEncoding, ParamLocation, Presence, Success, TypeRef,
+    ArrayStyle, BodyType, FieldPath, Job, JobFields, MultipartPart, Operation, PageInfoField, PageRead, PageStyle,
+    PageType, Pagination, Param, ParamEncoding, ParamLocation, Presence, Success, TypeRef,
 };
 
 /// The methods of one operation, for an `impl Client` block.
@@ -382,7 +382,7 @@ fn arguments(operation: &Operation, scope: &mut Scope) -> Vec<TokenStream> {
         .collect();
     if let Some(body) = &operation.body {
         let ty = match &body.ty {
-            BodyType::Json { ty, .. } | BodyType::Form(ty) => {
+            BodyType::Json { ty, .. } | BodyType::Form(ty) | BodyType::Multipart { ty, .. } => {
                 let ty = scope.ty(ty);
                 quote! { &#ty }
             }
@@ -439,6 +439,7 @@ fn request_expression(operation: &Operation, scope: &mut Scope) -> TokenStream {
         BodyType::Form(_) => quote! { .form_body(body) },
         BodyType::Text(media_type) => quote! { .bytes_body(#media_type, body.to_owned()) },
         BodyType::Bytes(media_type) => quote! { .bytes_body(#media_type, body) },
+        BodyType::Multipart { parts, .. } => multipart_body(parts, &rt),
     });
     quote! {
         #rt::Request::new(#rt::Method::#method, #id, #path)
@@ -518,7 +519,7 @@ fn response(operation: &Operation, scope: &mut Scope) -> (TokenStream, TokenStre
             (envelope_type(envelope, data), quote! { json() })
         }
         Success::One(BodyType::Form(_) | BodyType::Text(_)) => (quote! { String }, quote! { text() }),
-        Success::One(BodyType::Bytes(_)) => {
+        Success::One(BodyType::Bytes(_) | BodyType::Multipart { .. }) => {
             let rt = scope.rt();
             (quote! { #rt::Bytes }, quote! { bytes() })
         }
@@ -527,4 +528,21 @@ fn response(operation: &Operation, scope: &mut Scope) -> (TokenStream, TokenStre
             (ty.clone(), quote! { decode_with(#ty::decode) })
         }
     }
+}
+
+/// `.multipart_body(...)`: one `value` or `file` call per property, in order.
+fn multipart_body(parts: &[MultipartPart], rt: &TokenStream) -> TokenStream {
+    let calls = parts.iter().map(|part| {
+        let field = ident(&part.field);
+        let wire = &part.wire;
+        let content_type = match &part.content_type {
+            Some(content_type) => quote! { Some(#content_type) },
+            None => quote! { None },
+        };
+        match part.file {
+            true => quote! { .file(#wire, &body.#field, #content_type) },
+            false => quote! { .value(#wire, &body.#field, #content_type) },
+        }
+    });
+    quote! { .multipart_body(#rt::Multipart::new() #(#calls)*) }
 }
