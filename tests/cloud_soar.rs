@@ -226,3 +226,37 @@ async fn errors_are_typed_and_plain_text_errors_keep_their_text() {
     assert!(error.vendor_error().is_none());
     assert!(error.to_string().contains("Internal error, see server log"), "{error}");
 }
+
+/// The upload as the [SC] "Screenshot Webpage" action sends it: the file part
+/// `attachment`, then `file_name`, `additional_info` and `reference` as text.
+#[tokio::test]
+async fn an_attachment_is_uploaded_as_multipart_form_data_with_its_file_name() {
+    let server = MockServer::start().await;
+    // SYNTHETIC: the fields the [SC] action reads from the reply.
+    let stored = json!({"id": 12, "file_name": "page.png", "file_size": 4, "uploader": "api"});
+    Mock::given(method("POST"))
+        .and(path("/incmansuite_ng/api/v3/incidents/42/attachments/"))
+        .and(header("authorization", format!("Bearer {JWT}").as_str()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(&stored))
+        .mount(&server)
+        .await;
+    let body = AddIncidentAttachmentBody {
+        attachment: Some(cloud_soar::FilePart::bytes(&b"\x89PNG"[..]).file_name("page.png")),
+        file_name: Some("page.png".to_owned()),
+        additional_info: Some("Screenshot of https://example.com".to_owned()),
+        reference: Some("00".to_owned()),
+    };
+    let attachment = client(&server).add_incident_attachment(42, &body).await.unwrap().into_inner();
+    assert_eq!(attachment.id, Some(json!(12)));
+
+    let request = server.received_requests().await.unwrap().remove(0);
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap().to_owned();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect(&content_type);
+    let sent = String::from_utf8_lossy(&request.body).replace(boundary, "B");
+    let expected = "--B\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"page.png\"\r\n\
+        Content-Type: application/octet-stream\r\n\r\n\u{FFFD}PNG\r\n\
+        --B\r\nContent-Disposition: form-data; name=\"file_name\"\r\n\r\npage.png\r\n\
+        --B\r\nContent-Disposition: form-data; name=\"additional_info\"\r\n\r\nScreenshot of https://example.com\r\n\
+        --B\r\nContent-Disposition: form-data; name=\"reference\"\r\n\r\n00\r\n--B--\r\n";
+    assert_eq!(sent, expected);
+}

@@ -22,7 +22,7 @@ use quote::quote;
 use self::docs::{paragraphs, trusted_doc_attrs};
 use self::idents::{Scope, ident};
 use crate::features::Features;
-use crate::model::{AuthExample, FileKey, Model, PageType, Pagination, TypeDef};
+use crate::model::{AuthExample, FileKey, Model, PageType, Pagination, TypeDef, TypeKind, TypeRef};
 use crate::naming::Namespace;
 
 /// What every file's first line says.
@@ -330,21 +330,45 @@ fn lib_rs(model: &Model, features: &Features, provenance: &Provenance) -> String
     let client = &model.client;
     let vendor = client.vendor_module.iter().map(|path| format!("{path} as vendor"));
     let items: Vec<String> = client.region.iter().chain(&client.reexports).cloned().chain(vendor).collect();
-    for path in reexport_lines(items) {
+    for path in reexport_lines(items, &runtime_reexports(model)) {
         text.push_str(&format!("pub use {path};\n"));
     }
     text.push_str("\nuse secgen_runtime as rt;\n");
     text
 }
 
+/// The runtime items users name: always the error, result, response and patch
+/// types; `FilePart` where a body has file parts, `Secret` where a type holds one.
+fn runtime_reexports(model: &Model) -> Vec<&'static str> {
+    let uses = |wanted: &TypeRef| {
+        let fields = model.types.iter().flat_map(|def| match &def.kind {
+            TypeKind::Struct(shape) => shape.fields.iter().map(|field| &field.ty).collect(),
+            _ => Vec::new(),
+        });
+        let params = model.operations.iter().flat_map(|op| op.required_params.iter().chain(&op.optional_params));
+        fields
+            .chain(params.map(|param| &param.ty))
+            .any(|ty| ty == wanted || matches!(ty, TypeRef::Vec(item) if **item == *wanted))
+    };
+    let mut items = vec!["Error"];
+    if uses(&TypeRef::File) {
+        items.push("FilePart");
+    }
+    items.extend(["Patch", "Response", "Result"]);
+    if uses(&TypeRef::Secret) {
+        items.push("Secret");
+    }
+    items
+}
+
 /// `pub use` paths in rustfmt's order: by path, case-insensitively as rustfmt's
 /// version sort does for these, with the runtime's braced list last among its own.
-fn reexport_lines(configured: Vec<String>) -> Vec<String> {
+fn reexport_lines(configured: Vec<String>, runtime: &[&str]) -> Vec<String> {
     let mut paths: Vec<String> =
         ["client::Client".to_owned(), "secgen_runtime as runtime".to_owned()].into_iter().chain(configured).collect();
     paths.sort();
     paths.dedup();
-    let braced = "secgen_runtime::{Error, Patch, Response, Result}".to_owned();
+    let braced = format!("secgen_runtime::{{{}}}", runtime.join(", "));
     // The braced list sorts after every plain `secgen_runtime::` path.
     let at = paths.iter().rposition(|path| path.starts_with("secgen_runtime")).map_or(paths.len(), |index| index + 1);
     paths.insert(at, braced);
