@@ -319,3 +319,71 @@ async fn gzip_is_asked_for_and_decoded() {
     assert_eq!(isolation.status, Some(IsolationStatus::Isolated));
     assert_eq!(isolation.comment.as_deref(), Some("incident 42"));
 }
+
+/// The create response as CiscoSecurity's pika example shows it (its values
+/// replaced): the only response that carries the AMQP password.
+#[tokio::test]
+async fn a_new_event_streams_password_never_prints_but_is_there_to_connect() {
+    let server = MockServer::start().await;
+    let password = "pW-3x4mpl3-n0t-r34l";
+    let created = json!({
+        "version": "v1.2.0",
+        "metadata": {"links": {"self": format!("{}/v1/event_streams", server.uri())}},
+        "data": {
+            "id": 17,
+            "name": "siem-feed",
+            "amqp_credentials": {
+                "user_name": "17-a1b2c3d4e5f6a7b8c9d0", "queue_name": "event_stream_17",
+                "password": password, "host": "export-streaming.amp.cisco.com", "port": "443", "proto": "https"
+            }
+        }
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/event_streams"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(&created))
+        .mount(&server)
+        .await;
+    let body = EventStreamCreate { name: "siem-feed".to_owned(), event_type: Some(vec![1090519054]), group_guid: None };
+    let response = client(&server).create_event_stream(&body).await.unwrap();
+    let stream = response.body().data.clone();
+    let printed = format!("{response:?} {stream:#?}");
+    assert!(!printed.contains(password), "{printed}");
+    assert!(printed.contains("***"), "{printed}");
+    let credentials = stream.amqp_credentials.unwrap();
+    assert_eq!(credentials.password.as_ref().map(|secret| secret.expose()), Some(password));
+    assert_eq!(credentials.host.as_deref(), Some("export-streaming.amp.cisco.com"));
+    let sent: Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    assert_eq!(sent, json!({"name": "siem-feed", "event_type": [1090519054]}));
+}
+
+#[tokio::test]
+async fn the_isolation_probe_is_an_options_request_whose_allow_header_answers() {
+    let server = MockServer::start().await;
+    Mock::given(method("OPTIONS"))
+        .and(path("/v1/computers/00000000-0000-0000-0000-000000000001/isolation"))
+        .respond_with(ResponseTemplate::new(200).insert_header("allow", "GET, PUT, DELETE"))
+        .mount(&server)
+        .await;
+    let response = client(&server).get_isolation_availability("00000000-0000-0000-0000-000000000001").await.unwrap();
+    let allowed = response.headers().get("allow").unwrap().to_str().unwrap();
+    assert!(allowed.split(", ").any(|verb| verb == "PUT"), "isolation can be started: {allowed}");
+}
+
+#[tokio::test]
+async fn a_trajectory_window_is_sent_as_rfc_3339_times() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/computers/guid-1/trajectory"))
+        .and(query_param("start_time", "2026-11-30T10:00:00Z"))
+        .and(query_param("end_time", "2026-11-30T12:00:00Z"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"version": "v1.2.0", "data": {"events": []}})))
+        .mount(&server)
+        .await;
+    let params = GetComputerTrajectoryParams {
+        start_time: Some("2026-11-30T10:00:00Z".parse().unwrap()),
+        end_time: Some("2026-11-30T12:00:00Z".parse().unwrap()),
+        ..Default::default()
+    };
+    let trajectory = client(&server).get_computer_trajectory("guid-1", &params).await.unwrap();
+    assert_eq!(trajectory.body().data.events.as_deref(), Some(&[][..]));
+}

@@ -3,7 +3,7 @@
 use crate::rt;
 use crate::types::{
     AppTrajectoryQuery, Computer, ComputerRef, ComputerVulnerabilities, Isolation,
-    Trajectory,
+    RiskLevel, Trajectory,
 };
 
 impl crate::Client {
@@ -51,6 +51,9 @@ impl crate::Client {
             )
             .query("last_seen_within", &params.last_seen_within)
             .query("last_seen_over", &params.last_seen_over)
+            .query("processor_id", &params.processor_id)
+            .query("risk_score", &params.risk_score)
+            .query("kenna_risk_score", &params.kenna_risk_score)
     }
 
     /// Get a computer
@@ -130,7 +133,9 @@ impl crate::Client {
             )
             .path_param("connector_guid", connector_guid)
             .query("limit", &params.limit)
-            .query("q", &params.q);
+            .query("q", &params.q)
+            .query("start_time", &params.start_time)
+            .query("end_time", &params.end_time);
         self.client.send(request).await?.json()
     }
 
@@ -151,7 +156,9 @@ impl crate::Client {
             )
             .path_param("connector_guid", connector_guid)
             .query("limit", &params.limit)
-            .query("q", &params.q);
+            .query("q", &params.q)
+            .query("start_time", &params.start_time)
+            .query("end_time", &params.end_time);
         self.client.send(request).await?.json()
     }
 
@@ -274,6 +281,35 @@ impl crate::Client {
         self.client.send(request).await?.json()
     }
 
+    /// A computer's operating-system vulnerabilities
+    ///
+    /// Inferred: the path and its `limit`/`offset` come from the PowerShell module generated from Cisco's v1 action list (`Get-Amp1ComputersOsvulnerabilities`); runZero's notes on Cisco's `vulnerabilities_oas.yaml` name the path too and say Cisco marked it deprecated in May 2025 (with the v3 Devices API) while it keeps answering. No Cisco page or capture here shows the response, so `data` is kept as raw JSON.
+    ///
+    /// `GET /computers/{connector_guid}/os_vulnerabilities` (operation `getComputerOsVulnerabilities`)
+    ///
+    /// Documented errors: 401, 404 (An error, in the envelope.).
+    pub async fn get_computer_os_vulnerabilities(
+        &self,
+        connector_guid: &str,
+        params: &GetComputerOsVulnerabilitiesParams,
+    ) -> rt::Result<
+        rt::Response<
+            secgen_vendors::cisco_amp::Envelope<
+                rt::serde_json::Map<String, rt::serde_json::Value>,
+            >,
+        >,
+    > {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getComputerOsVulnerabilities",
+                "/computers/{connector_guid}/os_vulnerabilities",
+            )
+            .path_param("connector_guid", connector_guid)
+            .query("limit", &params.limit)
+            .query("offset", &params.offset);
+        self.client.send(request).await?.json()
+    }
+
     /// A computer's isolation
     ///
     /// `GET /computers/{connector_guid}/isolation` (operation `getIsolation`)
@@ -332,6 +368,26 @@ impl crate::Client {
         self.client.send(request).await?.json()
     }
 
+    /// Whether a computer can be isolated
+    ///
+    /// The isolation feature probe. A 200 lists in its `Allow` header what may be done with the computer's isolation (`GET` it, `PUT` to isolate, `DELETE` to end it), read through the response's headers; a 405 means the computer's policy does not allow isolation. Inferred from XSOAR's client (`computer_isolation_feature_availability_get_request`, which reads `Allow` and treats 405 so); Cisco's pages here do not document OPTIONS, and no source shows a body (it is ignored).
+    ///
+    /// `OPTIONS /computers/{connector_guid}/isolation` (operation `getIsolationAvailability`)
+    ///
+    /// Documented errors: 401, 404 (An error, in the envelope.), 405 (Isolation is not allowed by the computer's policy (body not documented).).
+    pub async fn get_isolation_availability(
+        &self,
+        connector_guid: &str,
+    ) -> rt::Result<rt::Response<()>> {
+        let request = rt::Request::new(
+                rt::Method::OPTIONS,
+                "getIsolationAvailability",
+                "/computers/{connector_guid}/isolation",
+            )
+            .path_param("connector_guid", connector_guid);
+        self.client.send(request).await?.empty()
+    }
+
     /// App trajectory of an iOS bundle
     ///
     /// Inferred from XSOAR's client; not in Cisco's pages the notes cite.
@@ -374,6 +430,12 @@ pub struct ListComputersParams {
     pub last_seen_within: Option<i64>,
     /// Only computers not seen for this many days.
     pub last_seen_over: Option<i64>,
+    /// Only the computer with this processor id (presumably its `windows_processor_id`). Inferred: named only by a PowerShell module generated from Cisco's v1 action list (`Get-Amp1Computers`); no Cisco page or capture here shows it.
+    pub processor_id: Option<String>,
+    /// Only computers at this risk level. Inferred, like `processor_id` (the module gives the name and the four values). That module drops the Rails `\[\]` of array filters (it writes `hostname` for the documented `hostname\[\]`), so whether the API wants `risk_score\[\]` instead is not known.
+    pub risk_score: Option<RiskLevel>,
+    /// Only computers at this Kenna (Cisco Vulnerability Management) risk level. Inferred, like `risk_score`.
+    pub kenna_risk_score: Option<RiskLevel>,
 }
 
 /// The 200 response of `deleteComputer`.
@@ -401,6 +463,10 @@ pub struct GetComputerTrajectoryParams {
     pub limit: Option<i64>,
     /// Only events about this IP address, SHA-256 or URL.
     pub q: Option<String>,
+    /// Only events at or after this time; give `end_time` with it. Documented for `GET /v0/computers/{connector_guid}/trajectory` by that request in secure-endpoint.2023-08-02, whose text is Cisco's reference ("both of them need to be specified"); for v1 it is inferred from the PowerShell module generated from Cisco's v1 action list (`Get-Amp1ComputersTrajectory`, `Get-Amp1ComputersUsertrajectory`), as Cisco's v1 pages here list only `q` and `limit`.
+    pub start_time: Option<rt::DateTime>,
+    /// Only events before this time; give `start_time` with it (see `start_time`).
+    pub end_time: Option<rt::DateTime>,
 }
 
 /// Optional parameters of [`Client::get_computer_user_trajectory`](crate::Client::get_computer_user_trajectory).
@@ -410,6 +476,10 @@ pub struct GetComputerUserTrajectoryParams {
     pub limit: Option<i64>,
     /// Only events of this user name.
     pub q: Option<String>,
+    /// Only events at or after this time; give `end_time` with it. Documented for `GET /v0/computers/{connector_guid}/trajectory` by that request in secure-endpoint.2023-08-02, whose text is Cisco's reference ("both of them need to be specified"); for v1 it is inferred from the PowerShell module generated from Cisco's v1 action list (`Get-Amp1ComputersTrajectory`, `Get-Amp1ComputersUsertrajectory`), as Cisco's v1 pages here list only `q` and `limit`.
+    pub start_time: Option<rt::DateTime>,
+    /// Only events before this time; give `start_time` with it (see `start_time`).
+    pub end_time: Option<rt::DateTime>,
 }
 
 /// Optional parameters of [`Client::list_computers_by_user_activity`](crate::Client::list_computers_by_user_activity).
@@ -437,6 +507,15 @@ pub struct GetComputerVulnerabilitiesParams {
     pub start_time: Option<rt::DateTime>,
     /// Only items before this time.
     pub end_time: Option<rt::DateTime>,
+    /// Items per page (default and maximum 500).
+    pub limit: Option<i64>,
+    /// The 0-based index of the first item.
+    pub offset: Option<i64>,
+}
+
+/// Optional parameters of [`Client::get_computer_os_vulnerabilities`](crate::Client::get_computer_os_vulnerabilities).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetComputerOsVulnerabilitiesParams {
     /// Items per page (default and maximum 500).
     pub limit: Option<i64>,
     /// The 0-based index of the first item.

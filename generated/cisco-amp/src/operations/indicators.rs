@@ -34,6 +34,10 @@ impl crate::Client {
         rt::Request::new(rt::Method::GET, "listIndicators", "/indicators")
             .query("limit", &params.limit)
             .query("offset", &params.offset)
+            .query(
+                "show_compromise_status_counts",
+                &params.show_compromise_status_counts,
+            )
     }
 
     /// Get an indicator of compromise
@@ -62,4 +66,6 @@ pub struct ListIndicatorsParams {
     pub limit: Option<i64>,
     /// The 0-based index of the first item.
     pub offset: Option<i64>,
+    /// With `true`, each indicator's `observed_compromises` counts compromises by status (as when an indicator is fetched alone) rather than giving one number. Inferred: the parameter is a switch of `Get-Amp1Indicators` in the PowerShell module generated from Cisco's v1 action list; what it changes is inferred from its name.
+    pub show_compromise_status_counts: Option<bool>,
 }

@@ -5,9 +5,13 @@ pub(crate) mod audit_logs;
 
 pub(crate) mod computers;
 
+pub(crate) mod event_streams;
+
 pub(crate) mod events;
 
 pub(crate) mod file_lists;
+
+pub(crate) mod forensic_snapshots;
 
 pub(crate) mod groups;
 

@@ -57,6 +57,80 @@ impl crate::Client {
             .path_param("policy_guid", policy_guid);
         self.client.send(request).await?.json()
     }
+
+    /// A policy's connector upgrade
+    ///
+    /// The connector version a policy's computers upgrade to, and when. Inferred: path and methods come only from the PowerShell module generated from Cisco's v1 action list (`Get-`, `Set-`, `Remove-Amp1PoliciesConnectorupgrade`); no Cisco page or capture here shows a body, so `data` is kept as raw JSON.
+    ///
+    /// `GET /policies/{policy_guid}/connector_upgrade` (operation `getPolicyConnectorUpgrade`)
+    ///
+    /// Documented errors: 401, 404 (An error, in the envelope.).
+    pub async fn get_policy_connector_upgrade(
+        &self,
+        policy_guid: &str,
+    ) -> rt::Result<
+        rt::Response<
+            secgen_vendors::cisco_amp::Envelope<
+                rt::serde_json::Map<String, rt::serde_json::Value>,
+            >,
+        >,
+    > {
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "getPolicyConnectorUpgrade",
+                "/policies/{policy_guid}/connector_upgrade",
+            )
+            .path_param("policy_guid", policy_guid);
+        self.client.send(request).await?.json()
+    }
+
+    /// Set a policy's connector upgrade
+    ///
+    /// Inferred, like `getPolicyConnectorUpgrade`: the module's `Set-Amp1PoliciesConnectorupgrade` sends `version`, `date_range` and `update_interval`; their inner shapes are not known, so they are raw JSON.
+    ///
+    /// `PUT /policies/{policy_guid}/connector_upgrade` (operation `setPolicyConnectorUpgrade`)
+    ///
+    /// Documented errors: 400, 401, 404 (An error, in the envelope.).
+    pub async fn set_policy_connector_upgrade(
+        &self,
+        policy_guid: &str,
+        body: &SetPolicyConnectorUpgradeBody,
+    ) -> rt::Result<
+        rt::Response<
+            secgen_vendors::cisco_amp::Envelope<
+                rt::serde_json::Map<String, rt::serde_json::Value>,
+            >,
+        >,
+    > {
+        let request = rt::Request::new(
+                rt::Method::PUT,
+                "setPolicyConnectorUpgrade",
+                "/policies/{policy_guid}/connector_upgrade",
+            )
+            .path_param("policy_guid", policy_guid)
+            .json_body(body);
+        self.client.send(request).await?.json()
+    }
+
+    /// Remove a policy's connector upgrade
+    ///
+    /// Inferred, like `getPolicyConnectorUpgrade`; the success body is not known and is ignored.
+    ///
+    /// `DELETE /policies/{policy_guid}/connector_upgrade` (operation `deletePolicyConnectorUpgrade`)
+    ///
+    /// Documented errors: 401, 404 (An error, in the envelope.).
+    pub async fn delete_policy_connector_upgrade(
+        &self,
+        policy_guid: &str,
+    ) -> rt::Result<rt::Response<()>> {
+        let request = rt::Request::new(
+                rt::Method::DELETE,
+                "deletePolicyConnectorUpgrade",
+                "/policies/{policy_guid}/connector_upgrade",
+            )
+            .path_param("policy_guid", policy_guid);
+        self.client.send(request).await?.empty()
+    }
 }
 
 /// Optional parameters of [`Client::list_policies`](crate::Client::list_policies).
@@ -70,4 +144,18 @@ pub struct ListPoliciesParams {
     pub limit: Option<i64>,
     /// The 0-based index of the first item.
     pub offset: Option<i64>,
+}
+
+/// The request body of `setPolicyConnectorUpgrade`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SetPolicyConnectorUpgradeBody {
+    /// The connector version to upgrade to (shape inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    /// When the upgrade may happen (shape inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_range: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    /// How often connectors check for the upgrade (type inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_interval: Option<rt::serde_json::Value>,
 }

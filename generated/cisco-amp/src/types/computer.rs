@@ -71,6 +71,9 @@ pub struct Computer {
     /// The `is_compromised` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_compromised: Option<bool>,
+    /// The computer's risk score. runZero's notes on Cisco's `computer_oas.yaml` list the field; no source here gives its type (the `risk_score` filter takes `low` ... `critical`), so it is kept as raw JSON: inferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_score: Option<rt::serde_json::Value>,
     /// The `demo` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demo: Option<bool>,

@@ -49,6 +49,22 @@ mod event_file;
 
 pub use event_file::*;
 
+mod event_stream;
+
+pub use event_stream::*;
+
+mod event_stream_amqp_credentials;
+
+pub use event_stream_amqp_credentials::*;
+
+mod event_stream_create;
+
+pub use event_stream_create::*;
+
+mod event_stream_update;
+
+pub use event_stream_update::*;
+
 mod event_type;
 
 pub use event_type::*;
@@ -64,6 +80,42 @@ pub use file_list_item::*;
 mod file_list_items;
 
 pub use file_list_items::*;
+
+mod forensic_snapshot;
+
+pub use forensic_snapshot::*;
+
+mod forensic_snapshot_content;
+
+pub use forensic_snapshot_content::*;
+
+mod forensic_snapshot_host_info;
+
+pub use forensic_snapshot_host_info::*;
+
+mod forensic_snapshot_node_info;
+
+pub use forensic_snapshot_node_info::*;
+
+mod forensic_snapshot_queries;
+
+pub use forensic_snapshot_queries::*;
+
+mod forensic_snapshot_query;
+
+pub use forensic_snapshot_query::*;
+
+mod forensic_snapshot_query_result;
+
+pub use forensic_snapshot_query_result::*;
+
+mod forensic_snapshot_result;
+
+pub use forensic_snapshot_result::*;
+
+mod forensic_snapshot_summary;
+
+pub use forensic_snapshot_summary::*;
 
 mod group;
 
@@ -125,6 +177,10 @@ mod policy_summary;
 
 pub use policy_summary::*;
 
+mod risk_level;
+
+pub use risk_level::*;
+
 mod severity;
 
 pub use severity::*;
@@ -152,6 +208,8 @@ pub use crate::operations::computers::*;
 pub use crate::operations::events::*;
 
 pub use crate::operations::file_lists::*;
+
+pub use crate::operations::forensic_snapshots::*;
 
 pub use crate::operations::groups::*;
 
