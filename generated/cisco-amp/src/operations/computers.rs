@@ -528,9 +528,9 @@ pub struct StartIsolationBody {
     /// The `comment` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// The code that ends isolation locally.
+    /// Secret: the code that ends isolation locally, on the computer itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unlock_code: Option<String>,
+    pub unlock_code: Option<rt::Secret>,
 }
 
 /// The request body of `stopIsolation`.
