@@ -42,8 +42,9 @@ pub(crate) fn build<'a>(
     // All method names at once, so an operationId that is already snake_case keeps
     // its name whichever operation comes first.
     let mut methods = Namespace::with_reserved(RESERVED_METHODS);
-    let ids: Vec<&str> = found.iter().map(|entry| entry.id.as_str()).collect();
-    let method_names = assign_names(&ids, Case::Snake, &mut methods);
+    let sources: Vec<String> = found.iter().map(method_name_source).collect();
+    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let method_names = assign_names(&sources, Case::Snake, &mut methods);
     let mut operations = Vec::with_capacity(found.len());
     for (entry, method_name) in found.into_iter().zip(method_names) {
         let builder = OperationBuilder {
@@ -95,6 +96,15 @@ fn find_operations(document: &OpenAPI) -> SpecResult<Vec<Found<'_>>> {
 /// `get /projects/{id}/runs` → `get_projects_id_runs`: stable for operations without an id.
 fn derived_operation_id(method: &str, path: &str) -> String {
     format!("{method} {path}")
+}
+
+/// What an operation's method is named from: its id, except that the root path
+/// of an operation without one reads `root` (`get /` → `get_root`, not a bare `get`).
+fn method_name_source(entry: &Found) -> String {
+    match entry.operation.operation_id.is_none() && entry.path.trim_matches('/').is_empty() {
+        true => format!("{} root", entry.method),
+        false => entry.id.clone(),
+    }
 }
 
 struct OperationBuilder<'b, 'a> {

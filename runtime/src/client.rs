@@ -373,7 +373,8 @@ impl AttemptFailure {
     fn from_reqwest(error: reqwest::Error) -> Self {
         match cross_origin_target(&error) {
             Some(target) => AttemptFailure::CrossOriginRedirect { target },
-            None => AttemptFailure::Transport(error),
+            // The URL may hold a secret query parameter; the error names the operation instead.
+            None => AttemptFailure::Transport(error.without_url()),
         }
     }
 
@@ -632,7 +633,11 @@ impl ApiClient {
         let headers = response.headers().clone();
         let body = read_body(response).await.map_err(|cut| {
             // A body too slow to arrive is a timeout, not a cut.
-            if cut.source.is_timeout() { AttemptFailure::Transport(cut.source) } else { AttemptFailure::CutShort(cut) }
+            if cut.source.is_timeout() {
+                AttemptFailure::Transport(cut.source.without_url())
+            } else {
+                AttemptFailure::CutShort(CutShort { source: cut.source.without_url(), ..cut })
+            }
         })?;
         Ok(Received { status, headers, body })
     }

@@ -8,7 +8,7 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use secgen_runtime::{Auth, ClientCredentials, Method, Request};
+use secgen_runtime::{Auth, ClientCredentials, Method, Request, Secret};
 use serde_json::json;
 use support::{builder, client};
 use wiremock::matchers::path;
@@ -17,11 +17,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TOKEN: &str = "bearer-token-0123456789";
 const API_KEY: &str = "amp-api-key-9876543210";
 const CLIENT_SECRET: &str = "central-client-secret-abcdef";
+/// A secret a spec sends as a query parameter (an invitation token).
+const QUERY_SECRET: &str = "invite-token-5678-efgh";
 /// base64("client-id:amp-api-key-9876543210"), what HTTP Basic would put on the wire.
 const BASIC_ON_THE_WIRE: &str = "Y2xpZW50LWlkOmFtcC1hcGkta2V5LTk4NzY1NDMyMTA=";
 
 fn assert_no_secret(text: &str) {
-    for secret in [TOKEN, API_KEY, CLIENT_SECRET, BASIC_ON_THE_WIRE, "token-from-identity"] {
+    for secret in [TOKEN, API_KEY, CLIENT_SECRET, BASIC_ON_THE_WIRE, "token-from-identity", QUERY_SECRET] {
         assert!(!text.contains(secret), "a secret leaked into: {text}");
     }
 }
@@ -86,6 +88,14 @@ async fn no_secret_appears_in_debug_errors_or_logs() {
     assert_no_secret(&format!("{overridden:?}"));
     let overridden = overridden.build().unwrap();
     assert_no_secret(&format!("{overridden:?}"));
+
+    // A secret in the query string: a connection failure's error quotes no URL.
+    let closed = client("http://127.0.0.1:9", Auth::none());
+    let consume =
+        Request::new(Method::GET, "consumeInvite", "/invites/consume").query("token", &Secret::new(QUERY_SECRET));
+    let error = closed.send(consume).await.unwrap_err();
+    assert!(matches!(error, secgen_runtime::Error::Transport { .. }), "{error:?}");
+    assert_no_secret(&format!("{error:?} {error}"));
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("operation=\"forbiddenThing\"") && logs.contains("status=403"), "spans are recorded: {logs}");
