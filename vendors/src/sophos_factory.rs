@@ -68,10 +68,47 @@ impl Region {
     pub fn base_url(self) -> String {
         format!("https://api.{}.factory.sophos.com/v1", self.code())
     }
+
+    /// The Auth API base URL of this region (users, organizations, tokens,
+    /// invitations): `auth.` instead of `api.`.
+    pub fn auth_base_url(self) -> String {
+        format!("https://auth.{}.factory.sophos.com/v1", self.code())
+    }
 }
 
 impl From<Region> for BaseUrl {
     fn from(region: Region) -> Self {
+        BaseUrl::from(region.base_url())
+    }
+}
+
+/// The Auth API host of a data region: what the Factory Auth API client's
+/// `base_url` takes (the same regions, on `auth.` hosts).
+///
+/// ```
+/// use secgen_vendors::sophos_factory::{AuthRegion, Region};
+///
+/// assert_eq!(AuthRegion::default().base_url(), "https://auth.us-west-2.factory.sophos.com/v1");
+/// assert_eq!(AuthRegion::from(Region::EuWest1).base_url(), "https://auth.eu-west-1.factory.sophos.com/v1");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AuthRegion(pub Region);
+
+impl AuthRegion {
+    /// The Auth API base URL: host plus `/v1`.
+    pub fn base_url(self) -> String {
+        self.0.auth_base_url()
+    }
+}
+
+impl From<Region> for AuthRegion {
+    fn from(region: Region) -> Self {
+        AuthRegion(region)
+    }
+}
+
+impl From<AuthRegion> for BaseUrl {
+    fn from(region: AuthRegion) -> Self {
         BaseUrl::from(region.base_url())
     }
 }
@@ -139,6 +176,10 @@ mod tests {
         hosts.dedup();
         assert_eq!(hosts.len(), 9);
         assert!(hosts.iter().all(|host| host.starts_with("https://api.") && host.ends_with(".factory.sophos.com/v1")));
+        let auth_hosts: Vec<String> = Region::ALL.iter().map(|region| AuthRegion(*region).base_url()).collect();
+        let same_regions: Vec<String> =
+            hosts.iter().map(|host| host.replacen("https://api.", "https://auth.", 1)).collect();
+        assert_eq!(auth_hosts, same_regions);
     }
 
     #[test]

@@ -12,6 +12,7 @@ const PUBLISHABLE: &[&str] = &[
     "secgen-vendors",
     "secgen-codegen",
     "sophos-factory",
+    "sophos-factory-auth",
     "sophos-central",
     "cisco-amp",
     "cloud-soar",
