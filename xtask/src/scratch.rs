@@ -78,7 +78,8 @@ pub fn check(set: &str, candidates: Vec<Candidate>) -> Result<BTreeMap<String, O
     Ok(outcomes)
 }
 
-pub(crate) fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
+/// Writes generated (or written) files under `dir`.
+pub fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     for (relative, contents) in files {
         let path = dir.join(relative);
         fs::create_dir_all(path.parent().expect("files are in a folder"))?;
@@ -88,7 +89,7 @@ pub(crate) fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Resul
 }
 
 /// A workspace declaring what generated crates inherit, sharing the main lock file.
-pub(crate) fn write_workspace(dir: &Path, members: &[String]) -> Result<()> {
+pub fn write_workspace(dir: &Path, members: &[String]) -> Result<()> {
     let runtime = workspace::root().join("runtime");
     let vendors = workspace::root().join("vendors");
     let members: Vec<String> = members.iter().map(|member| format!("\"{member}\"")).collect();
