@@ -26,11 +26,13 @@ mod locate;
 mod model;
 mod naming;
 mod normalize;
+mod openapi31;
 mod operations;
 mod render;
 mod resolve;
 mod schema_view;
 mod surface;
+mod swagger2;
 mod types;
 
 use std::collections::BTreeMap;
@@ -69,7 +71,8 @@ pub struct GeneratedCrate {
 /// errors name and which decides JSON or YAML).
 pub fn generate(file_name: &str, bytes: &[u8], config: &ApiConfig) -> Result<GeneratedCrate, Error> {
     let loaded = load::load(file_name, bytes).map_err(|error| error.in_file(file_name))?;
-    let (model, warnings) = build_model(&loaded.document, config).map_err(|error| error.in_file(file_name))?;
+    let (model, warnings) =
+        build_model(&loaded.document, &loaded.origin, config).map_err(|error| error.in_file(file_name))?;
     let provenance = render::Provenance { spec_file: file_name, sha256: &loaded.sha256 };
     let mut files = render::render(&model, &provenance).map_err(|message| Error {
         file: file_name.to_owned(),
@@ -93,6 +96,7 @@ fn server_url(server: &openapiv3::Server) -> Option<String> {
 
 fn build_model(
     document: &openapiv3::OpenAPI,
+    origin: &load::Origin,
     config: &ApiConfig,
 ) -> error::SpecResult<(model::Model, Vec<ConfigWarning>)> {
     let mut types = types::TypeBuilder::new(document, &config.type_overrides, &config.secrets);
@@ -109,6 +113,8 @@ fn build_model(
         title: document.info.title.clone(),
         description: document.info.description.clone().filter(|text| !text.trim().is_empty()),
         spec_version: document.info.version.clone(),
+        source_format: origin.format.clone(),
+        webhooks: origin.webhooks.clone(),
         types,
         operations,
     };

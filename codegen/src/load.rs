@@ -13,6 +13,26 @@ use crate::normalize;
 pub(crate) struct Loaded {
     pub(crate) document: OpenAPI,
     pub(crate) sha256: String,
+    pub(crate) origin: Origin,
+}
+
+/// What the document was written in, and what 3.0 cannot hold of it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin {
+    /// `OpenAPI 3.1.0`, `Swagger 2.0`, `OpenAPI 3.0.3`.
+    pub(crate) format: String,
+    /// A 3.1 document's webhooks (`newPet: POST`): reported, no client method.
+    pub(crate) webhooks: Vec<String>,
+}
+
+/// The specification versions the generator reads.
+enum Version {
+    /// Read straight into the model.
+    V30(String),
+    /// Rewritten into 3.0 form first (`openapi31`).
+    V31(String),
+    /// Rewritten into 3.0 form first (`swagger2`).
+    Swagger2,
 }
 
 /// Just enough of a document to tell which specification version it follows.
@@ -25,8 +45,8 @@ struct VersionProbe {
 /// Parses `bytes`; `file_name` decides JSON or YAML by extension, else by content.
 pub(crate) fn load(file_name: &str, bytes: &[u8]) -> SpecResult<Loaded> {
     let sha256 = sha256_hex(bytes);
-    let document = if is_json(file_name, bytes) { parse_json(bytes)? } else { parse_yaml(bytes)? };
-    Ok(Loaded { document, sha256 })
+    let (document, origin) = if is_json(file_name, bytes) { parse_json(bytes)? } else { parse_yaml(bytes)? };
+    Ok(Loaded { document, sha256, origin })
 }
 
 /// The version a spec declares (`3.0.3`, or `swagger 2.0` for Swagger), read as
@@ -60,39 +80,72 @@ fn is_json(file_name: &str, bytes: &[u8]) -> bool {
     bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{')
 }
 
-fn parse_json(bytes: &[u8]) -> SpecResult<OpenAPI> {
+fn parse_json(bytes: &[u8]) -> SpecResult<(OpenAPI, Origin)> {
     let probe: VersionProbe = serde_json::from_slice(bytes)
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
-    check_version(&probe)?;
+    let tree = || -> SpecResult<yaml_serde::Value> {
+        serde_json::from_slice(bytes)
+            .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))
+    };
+    let version = match version_of(&probe)? {
+        Version::V30(version) => version,
+        other => return converted(tree()?, other),
+    };
+    let origin = Origin { format: format!("OpenAPI {version}"), webhooks: Vec::new() };
     if normalize::has_irregular_refs(bytes) {
-        let tree: yaml_serde::Value = serde_json::from_slice(bytes)
-            .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid JSON: {error}")))?;
-        return from_normalized_tree(tree, || serde_json::from_slice(bytes).unwrap_or(Value::Null));
+        return Ok((from_normalized_tree(tree()?, || serde_json::from_slice(bytes).unwrap_or(Value::Null))?, origin));
     }
     // The fast path reads the bytes once; only a failing document is read again as a tree.
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let document = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let document: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
         locate(&document, path_error(error))
-    })
+    })?;
+    Ok((document, origin))
 }
 
-fn parse_yaml(bytes: &[u8]) -> SpecResult<OpenAPI> {
+fn parse_yaml(bytes: &[u8]) -> SpecResult<(OpenAPI, Origin)> {
     let probe: VersionProbe = yaml_serde::from_slice(bytes)
         .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
-    check_version(&probe)?;
+    let tree = || -> SpecResult<yaml_serde::Value> {
+        yaml_serde::from_slice(bytes)
+            .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))
+    };
+    let version = match version_of(&probe)? {
+        Version::V30(version) => version,
+        other => return converted(tree()?, other),
+    };
+    let origin = Origin { format: format!("OpenAPI {version}"), webhooks: Vec::new() };
     if normalize::has_irregular_refs(bytes) {
-        let tree: yaml_serde::Value = yaml_serde::from_slice(bytes)
-            .map_err(|error| SpecError::new(&Pointer::root(), format!("not valid YAML: {error}")))?;
-        return from_normalized_tree(tree, || yaml_serde::from_slice(bytes).unwrap_or(Value::Null));
+        return Ok((from_normalized_tree(tree()?, || yaml_serde::from_slice(bytes).unwrap_or(Value::Null))?, origin));
     }
     // Straight into the model: a detour through `serde_json::Value` would sort
     // every map and lose the spec's property order.
     let deserializer = yaml_serde::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let document = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let document: Value = yaml_serde::from_slice(bytes).unwrap_or(Value::Null);
         locate(&document, path_error(error))
-    })
+    })?;
+    Ok((document, origin))
+}
+
+/// A 3.1 or Swagger 2.0 document: rewritten into 3.0 form as a tree, then read
+/// like a 3.0 one. An error in what the conversion keeps points into the
+/// document as converted (for 3.1 the same places, nearly always).
+fn converted(mut tree: yaml_serde::Value, version: Version) -> SpecResult<(OpenAPI, Origin)> {
+    let origin = match version {
+        Version::V31(version) => {
+            let webhooks = crate::openapi31::downgrade(&mut tree)?;
+            Origin { format: format!("OpenAPI {version}"), webhooks }
+        }
+        Version::Swagger2 => {
+            crate::swagger2::upgrade(&mut tree)?;
+            Origin { format: "Swagger 2.0".to_owned(), webhooks: Vec::new() }
+        }
+        Version::V30(version) => Origin { format: format!("OpenAPI {version}"), webhooks: Vec::new() },
+    };
+    let as_converted = serde_json::to_value(&tree).unwrap_or(Value::Null);
+    Ok((from_normalized_tree(tree, || as_converted.clone())?, origin))
 }
 
 /// The slow path, for the few specs with references the resolver cannot follow.
@@ -102,26 +155,27 @@ fn from_normalized_tree(mut tree: yaml_serde::Value, as_written: impl Fn() -> Va
     serde_path_to_error::deserialize(tree).map_err(|error| locate(&as_written(), path_error(error)))
 }
 
-fn check_version(probe: &VersionProbe) -> SpecResult<()> {
+fn version_of(probe: &VersionProbe) -> SpecResult<Version> {
     let version_pointer = Pointer::root().join("openapi");
-    if probe.swagger.is_some() {
-        return Err(SpecError::new(
-            &Pointer::root().join("swagger"),
-            "Swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0",
-        ));
+    if let Some(swagger) = &probe.swagger {
+        return match swagger {
+            Value::String(version) if version == "2.0" => Ok(Version::Swagger2),
+            other => Err(SpecError::new(
+                &Pointer::root().join("swagger"),
+                format!("unsupported Swagger version {other}; expected \"2.0\""),
+            )),
+        };
     }
     match &probe.openapi {
         None => {
             Err(SpecError::new(&version_pointer, "missing `openapi` version field; this is not an OpenAPI document"))
         }
-        Some(serde_json::Value::String(version)) if version.starts_with("3.0") => Ok(()),
-        Some(serde_json::Value::String(version)) if version.starts_with("3.1") => Err(SpecError::new(
+        Some(Value::String(version)) if version.starts_with("3.0") => Ok(Version::V30(version.clone())),
+        Some(Value::String(version)) if version.starts_with("3.1") => Ok(Version::V31(version.clone())),
+        Some(other) => Err(SpecError::new(
             &version_pointer,
-            format!("OpenAPI {version} is not supported; only OpenAPI 3.0.x documents are"),
+            format!("unsupported OpenAPI version {other}; expected 3.0.x or 3.1.x (or Swagger 2.0)"),
         )),
-        Some(other) => {
-            Err(SpecError::new(&version_pointer, format!("unsupported OpenAPI version {other}; expected 3.0.x")))
-        }
     }
 }
 
@@ -150,9 +204,18 @@ mod tests {
 
     #[test]
     fn unsupported_versions_are_named() {
-        assert!(error_of("a.json", r#"{"swagger":"2.0"}"#).contains("Swagger 2.0"));
-        assert!(error_of("a.yaml", "openapi: 3.1.0\n").starts_with("/openapi: OpenAPI 3.1.0 is not supported"));
+        assert!(error_of("a.json", r#"{"swagger":"1.2"}"#).starts_with("/swagger: unsupported Swagger version"));
+        assert!(error_of("a.yaml", "openapi: 4.0.0\n").starts_with("/openapi: unsupported OpenAPI version"));
         assert!(error_of("a.json", r#"{"info":{}}"#).contains("missing `openapi`"));
+    }
+
+    #[test]
+    fn a_broken_3_1_or_2_0_document_names_where() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: 7}\n";
+        let message = error_of("a.yaml", text);
+        assert!(message.starts_with("/paths/~1a/get/responses/200"), "{message}");
+        let swagger = r#"{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{}}}}"#;
+        assert_eq!(error_of("a.json", swagger), "/paths/~1a/get/responses: an operation needs `responses`");
     }
 
     #[test]

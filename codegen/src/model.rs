@@ -13,6 +13,10 @@ pub(crate) struct Model {
     pub(crate) title: String,
     pub(crate) description: Option<String>,
     pub(crate) spec_version: String,
+    /// What the spec was written in (`OpenAPI 3.1.0`, `Swagger 2.0`).
+    pub(crate) source_format: String,
+    /// A 3.1 spec's webhooks (`newPet: POST`): listed, no client method.
+    pub(crate) webhooks: Vec<String>,
     pub(crate) types: Vec<TypeDef>,
     pub(crate) operations: Vec<Operation>,
 }

@@ -16,6 +16,11 @@ use crate::model::{
 /// The public surface of one generated crate.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Surface {
+    /// What the spec was written in (`OpenAPI 3.1.0`, `Swagger 2.0`): a comment
+    /// line, so a spec that changes version alone shows no API change.
+    pub source_format: String,
+    /// A 3.1 spec's webhooks (`newPet: POST`), as comment lines: no client method.
+    pub webhooks: Vec<String>,
     /// Client methods by name.
     pub operations: BTreeMap<String, OperationSurface>,
     /// Types by name.
@@ -113,6 +118,8 @@ impl Surface {
     pub(crate) fn of(model: &Model) -> Self {
         let usage = usage(model);
         Surface {
+            source_format: model.source_format.clone(),
+            webhooks: model.webhooks.clone(),
             operations: model
                 .operations
                 .iter()
@@ -131,7 +138,12 @@ impl Surface {
     /// The surface as text, one line per item and member.
     pub fn render(&self, title: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# {title}: API surface (written by `cargo xtask regen`)\n\n## Operations\n");
+        let _ = writeln!(out, "# {title}: API surface (written by `cargo xtask regen`)");
+        let _ = writeln!(out, "# spec: {}", self.source_format);
+        for webhook in &self.webhooks {
+            let _ = writeln!(out, "# webhook (no client method) {webhook}");
+        }
+        let _ = writeln!(out, "\n## Operations\n");
         for (name, operation) in &self.operations {
             out.push_str(&operation.render(name));
         }
@@ -242,6 +254,14 @@ impl Parser {
     fn parse(mut self, text: &str) -> Result<Surface, ParseError> {
         for (index, line) in text.lines().enumerate() {
             self.line = index + 1;
+            if let Some(format) = line.strip_prefix("# spec: ") {
+                self.surface.source_format = format.to_owned();
+                continue;
+            }
+            if let Some(webhook) = line.strip_prefix("# webhook (no client method) ") {
+                self.surface.webhooks.push(webhook.to_owned());
+                continue;
+            }
             if line.is_empty() || line.starts_with("# ") {
                 continue;
             }

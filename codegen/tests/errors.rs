@@ -75,12 +75,21 @@ fn invalid_yaml_and_json_say_which_and_where() {
 #[test]
 fn unsupported_versions_are_refused_by_name() {
     let swagger =
-        error_of_file("petstore.json", r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#);
+        error_of_file("petstore.json", r#"{"swagger": "1.2", "info": {"title": "t", "version": "1"}, "paths": {}}"#);
     assert_eq!(swagger.pointer, "/swagger");
-    assert!(swagger.message.contains("Swagger 2.0 documents are not supported"), "{swagger}");
-    let v31 = error_of_file("train.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
-    assert_eq!(v31.pointer, "/openapi");
-    assert!(v31.message.contains("OpenAPI 3.1.0 is not supported"), "{v31}");
+    assert!(swagger.message.contains("unsupported Swagger version \"1.2\""), "{swagger}");
+    let v4 = error_of_file("train.yaml", "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(v4.pointer, "/openapi");
+    assert!(v4.message.contains("unsupported OpenAPI version"), "{v4}");
+}
+
+#[test]
+fn a_document_that_claims_3_1_but_is_broken_names_the_file_pointer_and_cause() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n";
+    let error = error_of_file("train.yaml", text);
+    assert_eq!(error.file, "train.yaml");
+    assert_eq!(error.pointer, "/paths/~1a/get/responses/200/content/application~1json/schema");
+    assert!(error.message.contains("points to nothing"), "{error}");
 }
 
 #[test]

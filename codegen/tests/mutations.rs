@@ -2,7 +2,8 @@
 //! a crate, never panics, and a crate it returns is the same crate every time.
 //!
 //! The specs are the workspace's hand-written ones and the real Sophos Factory
-//! spec (from `SPEC_MIRROR` or `../shared/specs`). A mutation deletes a node,
+//! spec (from `SPEC_MIRROR` or `../shared/specs`), and, for the other versions
+//! the generator reads, Cloud SOAR's declared 3.1 and `tests/specs/versions/pets.2.0.yaml`. A mutation deletes a node,
 //! replaces it with another kind of value, renames a key, points a `$ref`
 //! elsewhere, or cuts the text short.
 
@@ -41,6 +42,16 @@ fn specs() -> &'static [(String, Value, ApiConfig)] {
             let document: Value = yaml_serde::from_slice(&bytes).unwrap();
             specs.push((format!("{api}.json"), document, config));
         }
+        // The other versions the generator reads: Cloud SOAR's spec declared 3.1,
+        // and the Swagger 2.0 document of the version tests.
+        let (_, soar, soar_config) = specs[2].clone();
+        let mut soar_31 = soar;
+        soar_31["openapi"] = Value::from("3.1.0");
+        specs.push(("cloud-soar-3.1.json".to_owned(), soar_31, soar_config));
+        let swagger_path = workspace().join("codegen/tests/specs/versions/pets.2.0.yaml");
+        let swagger: Value = yaml_serde::from_slice(&std::fs::read(swagger_path).unwrap()).unwrap();
+        let config: ApiConfig = yaml_serde::from_str("crate_name: pets\nversion: 0.1.0\ndescription: Pets\n").unwrap();
+        specs.push(("pets-2.0.json".to_owned(), swagger, config));
         specs
     })
 }
@@ -148,7 +159,7 @@ proptest! {
 
     #[test]
     fn mutated_specs_never_panic_and_generate_deterministically(
-        spec in 0..4usize,
+        spec in 0..6usize,
         mutations in proptest::collection::vec(mutation(), 1..4),
     ) {
         let (file, document, config) = &specs()[spec];
@@ -160,7 +171,7 @@ proptest! {
     }
 
     #[test]
-    fn truncated_specs_never_panic(spec in 0..4usize, keep in 0.0..1.0f64) {
+    fn truncated_specs_never_panic(spec in 0..6usize, keep in 0.0..1.0f64) {
         let (file, document, config) = &specs()[spec];
         let bytes = serde_json::to_vec_pretty(document).unwrap();
         let cut = (bytes.len() as f64 * keep) as usize;

@@ -307,10 +307,13 @@ fn lib_rs(model: &Model, features: &Features, provenance: &Provenance) -> String
     let description = docs::sanitize(model.description.as_deref().unwrap_or_default());
     let operations = operations_by_tag(model, features);
     let generated = format!(
-        "A typed client generated from the API's OpenAPI spec (spec version {}, sha256 `{}`).\n\
+        "A typed client generated from the API's spec (written in {}; spec version {}, sha256 `{}`).\n\
              Start with [`Client::builder`]; every operation is a method of [`Client`], every schema\n\
-             a type in [`types`], and [`runtime`] holds what all generated clients share.",
-        model.spec_version, provenance.sha256
+             a type in [`types`], and [`runtime`] holds what all generated clients share.{}",
+        model.source_format,
+        model.spec_version,
+        provenance.sha256,
+        webhooks_note(&model.webhooks)
     );
     let about = paragraphs([title.as_str(), &example, &description, &generated, &operations]);
     for line in about.lines() {
@@ -359,6 +362,17 @@ fn runtime_reexports(model: &Model) -> Vec<&'static str> {
         items.push("Secret");
     }
     items
+}
+
+/// The webhooks a 3.1 spec declares: the API calls them, so the client has no method for them.
+fn webhooks_note(webhooks: &[String]) -> String {
+    match webhooks {
+        [] => String::new(),
+        _ => {
+            let list: Vec<String> = webhooks.iter().map(|webhook| format!("`{webhook}`")).collect();
+            format!("\n\nThe spec also declares webhooks, which the API calls (no client method): {}.", list.join(", "))
+        }
+    }
 }
 
 /// `pub use` paths in rustfmt's order: by path, case-insensitively as rustfmt's

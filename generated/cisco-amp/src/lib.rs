@@ -29,7 +29,7 @@
 //! returns it with `data` typed (`cisco_amp::Envelope<T>`). Lists take `limit` (at most 500) and
 //! `offset`, and link the next page in `metadata.links.next`.
 //!
-//! A typed client generated from the API's OpenAPI spec (spec version 1.2.0, sha256 `af4bfb5e75a964125fdfcdbb97787b0ad73ff6db09476db9a7e6986d156d1e4d`).
+//! A typed client generated from the API's spec (written in OpenAPI 3.0.3; spec version 1.2.0, sha256 `af4bfb5e75a964125fdfcdbb97787b0ad73ff6db09476db9a7e6986d156d1e4d`).
 //! Start with [`Client::builder`]; every operation is a method of [`Client`], every schema
 //! a type in [`types`], and [`runtime`] holds what all generated clients share.
 //!

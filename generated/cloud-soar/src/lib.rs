@@ -26,7 +26,7 @@
 //! Every incident, timeline and external-alert field comes as `{name, value}`
 //! (`cloud_soar::Field` in the runtime). All paths end with `/`, as every \[SC\] call does.
 //!
-//! A typed client generated from the API's OpenAPI spec (spec version 3, sha256 `24dc75028a4f1a1d8faff44c57ba1efaa58df6a2824b2964633f9f2dcea06ca0`).
+//! A typed client generated from the API's spec (written in OpenAPI 3.0.3; spec version 3, sha256 `24dc75028a4f1a1d8faff44c57ba1efaa58df6a2824b2964633f9f2dcea06ca0`).
 //! Start with [`Client::builder`]; every operation is a method of [`Client`], every schema
 //! a type in [`types`], and [`runtime`] holds what all generated clients share.
 //!

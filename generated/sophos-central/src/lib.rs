@@ -30,7 +30,7 @@
 //! tenant APIs on the tenant's data-region host with `X-Tenant-ID`. The generated crate's
 //! runtime (`sophos_central::Session`) does that routing.
 //!
-//! A typed client generated from the API's OpenAPI spec (spec version 1.0.0, sha256 `56273c5c1ee64a226d4d7701ae782193d36b00ac9ff5110436746d5f0c65840f`).
+//! A typed client generated from the API's spec (written in OpenAPI 3.0.3; spec version 1.0.0, sha256 `56273c5c1ee64a226d4d7701ae782193d36b00ac9ff5110436746d5f0c65840f`).
 //! Start with [`Client::builder`]; every operation is a method of [`Client`], every schema
 //! a type in [`types`], and [`runtime`] holds what all generated clients share.
 //!

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 //!
-//! A typed client generated from the API's OpenAPI spec (spec version 1.0.0, sha256 `99e219051520ffd0059fd7f1c72d200dbd2d9763323ba78256904189e0dedfd9`).
+//! A typed client generated from the API's spec (written in OpenAPI 3.0.2; spec version 1.0.0, sha256 `99e219051520ffd0059fd7f1c72d200dbd2d9763323ba78256904189e0dedfd9`).
 //! Start with [`Client::builder`]; every operation is a method of [`Client`], every schema
 //! a type in [`types`], and [`runtime`] holds what all generated clients share.
 //!

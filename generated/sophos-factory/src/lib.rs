@@ -18,7 +18,7 @@
 //! # }
 //! ```
 //!
-//! A typed client generated from the API's OpenAPI spec (spec version 1.0.0, sha256 `ae0e9c3c1dbd4c35e9db279036cefce7f568749f19cea98cfcdef3745214b673`).
+//! A typed client generated from the API's spec (written in OpenAPI 3.0.2; spec version 1.0.0, sha256 `ae0e9c3c1dbd4c35e9db279036cefce7f568749f19cea98cfcdef3745214b673`).
 //! Start with [`Client::builder`]; every operation is a method of [`Client`], every schema
 //! a type in [`types`], and [`runtime`] holds what all generated clients share.
 //!
