@@ -3,8 +3,8 @@
 //! recursively) is generated with a default config into a scratch crate, and all
 //! of them are checked by one `cargo check` (see [`crate::scratch`]).
 //!
-//! OpenAPI 3.0 documents must compile. Others (3.1, Swagger 2.0) are listed with
-//! the generator's error, as the generator supports 3.0 only.
+//! Documents of a version the generator reads (OpenAPI 3.0 and 3.1, Swagger 2.0)
+//! must compile; any other is listed with the generator's error.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,12 +23,14 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Whether this spec must generate compiling code: an OpenAPI 3.0 document.
+    /// Whether this spec must generate compiling code: OpenAPI 3.0 or 3.1, or Swagger 2.0.
     pub fn must_compile(&self) -> bool {
-        self.version.as_deref().is_some_and(|version| version.starts_with("3.0"))
+        self.version
+            .as_deref()
+            .is_some_and(|version| version.starts_with("3.0") || version.starts_with("3.1") || version == "swagger 2.0")
     }
 
-    /// A failure that counts: a 3.0 document that did not generate or compile.
+    /// A failure that counts: a supported document that did not generate or compile.
     pub fn failed(&self) -> bool {
         self.must_compile() && self.outcome != Outcome::Compiled
     }
@@ -130,14 +132,14 @@ pub fn default_config() -> ApiConfig {
     yaml_serde::from_str("crate_name: corpus\nversion: 0.1.0\ndescription: A corpus spec.\n").expect("a valid config")
 }
 
-/// One line per spec and a total; returns whether every 3.0 document compiled.
+/// One line per spec and a total; returns whether every supported document compiled.
 pub fn report(entries: &[Entry]) -> bool {
     for entry in entries {
         let version = entry.version.as_deref().unwrap_or("no version");
         let status = match &entry.outcome {
             Outcome::Compiled => "compiled".to_owned(),
             Outcome::NotGenerated(error) if entry.must_compile() => format!("NOT GENERATED: {error}"),
-            Outcome::NotGenerated(error) => format!("not generated (not OpenAPI 3.0): {error}"),
+            Outcome::NotGenerated(error) => format!("not generated (no version the generator reads): {error}"),
             Outcome::DidNotCompile(error) => format!("DID NOT COMPILE: {error}"),
         };
         println!("{} [{version}]: {status}", entry.path.display());
@@ -146,7 +148,7 @@ pub fn report(entries: &[Entry]) -> bool {
     let failed = entries.iter().filter(|entry| entry.failed()).count();
     let compiled = entries.iter().filter(|entry| entry.outcome == Outcome::Compiled).count();
     println!(
-        "\n{} specs: {compiled} compiled; {failed} of the {must} OpenAPI 3.0 documents failed; {} others not generated",
+        "\n{} specs: {compiled} compiled; {failed} of the {must} OpenAPI 3.0/3.1 and Swagger 2.0 documents failed; {} others not generated",
         entries.len(),
         entries.len() - compiled - failed
     );
