@@ -148,12 +148,14 @@ fn key_text(key: &Value) -> String {
     }
 }
 
-/// The unescaped segments of a local reference.
+/// The unescaped segments of a local reference: percent-decoded first (a URI
+/// fragment writes `{id}` as `%7Bid%7D`, RFC 6901 §6), then `~1` and `~0`.
 fn segments(reference: &str) -> Vec<String> {
     reference
         .trim_start_matches('#')
         .split('/')
         .skip(1)
+        .map(|segment| percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned())
         .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
         .collect()
 }
@@ -176,7 +178,8 @@ fn move_to_components(document: &mut Value, reference: &str, section: &str) -> O
         .and_then(|value| value.as_mapping())
         .map(|map| map.keys().map(key_text).collect())
         .unwrap_or_default();
-    let name = unique_name(&component_name(&path), &taken_names);
+    let fallback = operation_type_name(document, &path);
+    let name = unique_name(&component_name(&path, fallback), &taken_names);
     let new_reference = format!("#/components/{section}/{}", name.replace('~', "~0").replace('/', "~1"));
     let target = at_path_mut(document, &path)?;
     let mut pointer = Mapping::new();
@@ -196,8 +199,26 @@ fn section_mut<'v>(document: &'v mut Value, section: &str) -> Option<&'v mut Map
         .as_mapping_mut()
 }
 
-/// A name from the last segment that says what the value is (`.../properties/owner` → `Owner`).
-fn component_name(path: &[String]) -> String {
+/// For a whole body inside an operation, a name from its operationId and role
+/// (`/paths/~1a/get/responses/200/...` of `getA` → `GetAResponse`).
+fn operation_type_name(document: &mut Value, path: &[String]) -> Option<String> {
+    let [first, _, _, rest @ ..] = path else { return None };
+    if first != "paths" {
+        return None;
+    }
+    let role = match rest.first().map(String::as_str) {
+        Some("responses") => "Response",
+        Some("requestBody") => "Body",
+        _ => return None,
+    };
+    let operation = at_path_mut(document, &path[..3])?;
+    let id = operation.get("operationId").and_then(Value::as_str)?;
+    Some(format!("{}{role}", id.to_upper_camel_case()))
+}
+
+/// A name from the last segment that says what the value is (`.../properties/owner` → `Owner`),
+/// else `fallback`, else `Inline`.
+fn component_name(path: &[String], fallback: Option<String>) -> String {
     const STRUCTURAL: &[&str] = &[
         "paths",
         "components",
@@ -231,6 +252,7 @@ fn component_name(path: &[String]) -> String {
         })
         .map(|segment| segment.to_upper_camel_case())
         .filter(|name| !name.is_empty())
+        .or(fallback)
         .unwrap_or_else(|| "Inline".to_owned())
 }
 

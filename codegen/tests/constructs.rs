@@ -58,6 +58,7 @@ construct!(
     jobs,
     secrets,
     multipart,
+    operation_refs,
 );
 
 #[test]
