@@ -14,7 +14,8 @@ fn construct_candidates() -> Vec<Candidate> {
     let mut paths: Vec<_> = fs::read_dir(&dir)
         .expect("construct specs")
         .map(|entry| entry.unwrap().path())
-        .filter(|path| !path.to_string_lossy().ends_with(".config.yaml"))
+        // `versions/` holds the same APIs in other OpenAPI versions (codegen's version tests).
+        .filter(|path| path.is_file() && !path.to_string_lossy().ends_with(".config.yaml"))
         .collect();
     paths.sort();
     paths
