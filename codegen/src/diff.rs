@@ -310,6 +310,10 @@ impl SurfaceDiff {
             (Some(old), Some(new)) if old.ty != new.ty && same_inner(&old.ty, &new.ty) => {
                 self.push(Impact::Breaking, item, format!("is now `{}` (was `{}`)", new.ty, old.ty));
             }
+            (Some(old), Some(new)) if old.ty != new.ty && same_json(&old.ty, &new.ty) => {
+                let change = format!("is now `{}` (was `{}`), read from the same JSON", new.ty, old.ty);
+                self.push(Impact::Breaking, item, change);
+            }
             (Some(old), Some(new)) if old.ty != new.ty => {
                 self.push(decoding, item, format!("changed type: `{}` (was `{}`)", new.ty, old.ty));
             }
@@ -328,6 +332,12 @@ fn same_inner(a: &str, b: &str) -> bool {
             .to_owned()
     };
     inner(a) == inner(b)
+}
+
+/// Types that decode the same JSON: a `Secret` is a string that never prints.
+fn same_json(a: &str, b: &str) -> bool {
+    let as_text = |ty: &str| ty.replace("Secret", "String");
+    as_text(a) == as_text(b)
 }
 
 fn kind(ty: &TypeSurface) -> &'static str {
@@ -460,6 +470,17 @@ Compatible (4):
         assert!(diff.is_breaking());
         assert_eq!(next_version("0.3.1", &diff, true).as_deref(), Some("0.4.0"));
         assert_eq!(next_version("1.3.1", &diff, true).as_deref(), Some("2.0.0"));
+    }
+
+    #[test]
+    fn a_field_that_becomes_a_secret_breaks_code_but_not_decoding() {
+        let before = "## Operations\n\n## Types\n\nstruct Isolation (response)\n  unlock_code: Option<String>\n";
+        let after = "## Operations\n\n## Types\n\nstruct Isolation (response)\n  unlock_code: Option<Secret>\n";
+        let diff = SurfaceDiff::between(&surface(before), &surface(after));
+        assert_eq!(
+            diff.render(),
+            "Breaking (1):\n- `Isolation.unlock_code`: is now `Option<Secret>` (was `Option<String>`), read from the same JSON\n"
+        );
     }
 
     #[test]
