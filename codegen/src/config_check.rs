@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::ApiConfig;
-use crate::model::{Model, ParamEncoding, TypeKind, TypeRef};
+use crate::model::{Model, ParamEncoding, TypeRef};
 
 /// A config setting that applies to nothing in the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,12 +122,5 @@ pub(crate) fn warnings(
 
 /// Wire names of the fields and parameters typed `Secret`.
 fn secret_wire_names(model: &Model) -> BTreeSet<&str> {
-    let fields = model.types.iter().filter_map(|def| match &def.kind {
-        TypeKind::Struct(shape) => Some(shape.fields.iter().map(|field| (field.wire.as_str(), &field.ty))),
-        _ => None,
-    });
-    let params = model.operations.iter().flat_map(|operation| {
-        operation.required_params.iter().chain(&operation.optional_params).map(|param| (param.wire.as_str(), &param.ty))
-    });
-    fields.flatten().chain(params).filter(|(_, ty)| **ty == TypeRef::Secret).map(|(wire, _)| wire).collect()
+    model.wire_types().filter(|(_, ty)| **ty == TypeRef::Secret).map(|(wire, _)| wire).collect()
 }

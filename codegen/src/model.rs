@@ -21,6 +21,24 @@ pub(crate) struct Model {
     pub(crate) operations: Vec<Operation>,
 }
 
+impl Model {
+    /// Every struct field and operation parameter, by wire name, with its type.
+    pub(crate) fn wire_types(&self) -> impl Iterator<Item = (&str, &TypeRef)> {
+        let fields = self.types.iter().flat_map(|def| match &def.kind {
+            TypeKind::Struct(shape) => shape.fields.iter().map(|field| (field.wire.as_str(), &field.ty)).collect(),
+            _ => Vec::new(),
+        });
+        let params = self.operations.iter().flat_map(|operation| {
+            operation
+                .required_params
+                .iter()
+                .chain(&operation.optional_params)
+                .map(|param| (param.wire.as_str(), &param.ty))
+        });
+        fields.chain(params)
+    }
+}
+
 /// The generated package.
 #[derive(Debug)]
 pub(crate) struct Package {

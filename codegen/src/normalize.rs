@@ -19,6 +19,20 @@ use yaml_serde::{Mapping, Value};
 
 use crate::error::{Pointer, SpecError, SpecResult};
 
+/// Calls `visit` on every schema directly under the schema `map`: properties,
+/// `items`, `not`, an `additionalProperties` schema, `allOf`/`anyOf`/`oneOf` members.
+pub(crate) fn subschemas_mut(map: &mut Mapping, visit: fn(&mut Value)) {
+    for (key, child) in map.iter_mut() {
+        match (key.as_str(), child) {
+            (Some("properties"), Value::Mapping(properties)) => properties.values_mut().for_each(visit),
+            (Some("items" | "not"), child) => visit(child),
+            (Some("additionalProperties"), child @ Value::Mapping(_)) => visit(child),
+            (Some("allOf" | "anyOf" | "oneOf"), Value::Sequence(members)) => members.iter_mut().for_each(visit),
+            _ => {}
+        }
+    }
+}
+
 /// Whether the spec text has a local `$ref` that is not `#/components/<section>/<name>`.
 pub(crate) fn has_irregular_refs(bytes: &[u8]) -> bool {
     let mut rest = bytes;

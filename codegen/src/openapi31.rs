@@ -25,6 +25,7 @@
 use yaml_serde::{Mapping, Value};
 
 use crate::error::{Pointer, SpecError, SpecResult};
+use crate::normalize;
 
 /// Keywords of JSON Schema 2020-12 that OpenAPI 3.0 has no counterpart for.
 const DROPPED_KEYWORDS: &[&str] = &[
@@ -208,23 +209,7 @@ fn schema(value: &mut Value) {
         map.insert("items".into(), Value::Mapping(Mapping::new()));
     }
     drop_keywords(map);
-    for (key, child) in map.iter_mut() {
-        match key.as_str() {
-            Some("properties") => {
-                if let Value::Mapping(properties) = child {
-                    properties.values_mut().for_each(schema);
-                }
-            }
-            Some("items" | "not") => schema(child),
-            Some("additionalProperties") if child.is_mapping() => schema(child),
-            Some("allOf" | "anyOf" | "oneOf") => {
-                if let Value::Sequence(members) = child {
-                    members.iter_mut().for_each(schema);
-                }
-            }
-            _ => {}
-        }
-    }
+    normalize::subschemas_mut(map, schema);
 }
 
 fn boolean_schema(allowed: bool) -> Value {

@@ -15,6 +15,7 @@
 use yaml_serde::{Mapping, Value};
 
 use crate::error::{Pointer, SpecError, SpecResult};
+use crate::normalize;
 
 /// The keys of a 2.0 parameter (or header, or `items`) that describe its value:
 /// they move into its 3.0 `schema`.
@@ -412,22 +413,7 @@ fn schema(value: &mut Value) {
         discriminator.insert("propertyName".into(), property.into());
         map.insert("discriminator".into(), Value::Mapping(discriminator));
     }
-    for (key, child) in map.iter_mut() {
-        match key.as_str() {
-            Some("properties") => {
-                if let Value::Mapping(properties) = child {
-                    properties.values_mut().for_each(schema);
-                }
-            }
-            Some("items" | "additionalProperties" | "not") => schema(child),
-            Some("allOf" | "anyOf" | "oneOf") => {
-                if let Value::Sequence(members) = child {
-                    members.iter_mut().for_each(schema);
-                }
-            }
-            _ => {}
-        }
-    }
+    normalize::subschemas_mut(map, schema);
 }
 
 /// `basic` → HTTP basic; `apiKey` as it is; `oauth2`'s one flow → its 3.0 flows object.

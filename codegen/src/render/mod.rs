@@ -22,7 +22,7 @@ use quote::quote;
 use self::docs::{paragraphs, trusted_doc_attrs};
 use self::idents::{Scope, ident};
 use crate::features::Features;
-use crate::model::{AuthExample, FileKey, Model, PageType, Pagination, TypeDef, TypeKind, TypeRef};
+use crate::model::{AuthExample, FileKey, Model, PageType, Pagination, TypeDef, TypeRef};
 use crate::naming::Namespace;
 
 /// What every file's first line says.
@@ -344,14 +344,7 @@ fn lib_rs(model: &Model, features: &Features, provenance: &Provenance) -> String
 /// types; `FilePart` where a body has file parts, `Secret` where a type holds one.
 fn runtime_reexports(model: &Model) -> Vec<&'static str> {
     let uses = |wanted: &TypeRef| {
-        let fields = model.types.iter().flat_map(|def| match &def.kind {
-            TypeKind::Struct(shape) => shape.fields.iter().map(|field| &field.ty).collect(),
-            _ => Vec::new(),
-        });
-        let params = model.operations.iter().flat_map(|op| op.required_params.iter().chain(&op.optional_params));
-        fields
-            .chain(params.map(|param| &param.ty))
-            .any(|ty| ty == wanted || matches!(ty, TypeRef::Vec(item) if **item == *wanted))
+        model.wire_types().any(|(_, ty)| ty == wanted || matches!(ty, TypeRef::Vec(item) if **item == *wanted))
     };
     let mut items = vec!["Error"];
     if uses(&TypeRef::File) {
