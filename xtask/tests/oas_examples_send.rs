@@ -1,8 +1,8 @@
 //! The oas-examples with form and multipart bodies (`file-uploads`, `form-data`,
 //! from the corpus `scripts/install-corpus.sh` installs) do not only compile:
 //! their generated clients send what the specs say. A small program built
-//! against both crates calls each operation against a loopback socket and
-//! prints the raw requests, which this test compares byte for byte.
+//! against both crates calls each operation against a loopback wiremock server
+//! and prints the requests it received, which this test compares byte for byte.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -30,63 +30,21 @@ uploads = { path = "../uploads" }
 form-data = { path = "../form-data" }
 secgen-runtime.workspace = true
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+wiremock = "0.6"
 "#;
 
-/// Answers every request with `{}` and prints it: method and path, content type,
-/// then the body (chunked or not), boundaries replaced by `BOUNDARY`.
-const SENDER_MAIN: &str = r##"use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-
-use secgen_runtime::{Auth, FilePart};
-
-fn serve(listener: TcpListener) {
-    for stream in listener.incoming() {
-        let mut stream = stream.unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut head = Vec::new();
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if line == "\r\n" { break; }
-            head.push(line.trim_end().to_owned());
-        }
-        let header = |name: &str| head.iter().find_map(|line| {
-            let (key, value) = line.split_once(": ")?;
-            key.eq_ignore_ascii_case(name).then(|| value.to_owned())
-        });
-        let mut body = Vec::new();
-        if let Some(length) = header("content-length") {
-            body.resize(length.parse().unwrap(), 0);
-            reader.read_exact(&mut body).unwrap();
-        } else if header("transfer-encoding").as_deref() == Some("chunked") {
-            loop {
-                let mut size = String::new();
-                reader.read_line(&mut size).unwrap();
-                let size = usize::from_str_radix(size.trim(), 16).unwrap();
-                let mut chunk = vec![0; size + 2];
-                reader.read_exact(&mut chunk).unwrap();
-                if size == 0 { break; }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        }
-        let content_type = header("content-type").unwrap_or_default();
-        let mut text = String::from_utf8_lossy(&body).into_owned();
-        if let Some((_, boundary)) = content_type.split_once("boundary=") {
-            text = text.replace(boundary, "BOUNDARY");
-        }
-        let content_type = content_type.split(';').next().unwrap_or_default().to_owned();
-        println!("{}\n{content_type}\n{text}\n----", head[0]);
-        let reply = "{}";
-        let reply = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}", reply.len());
-        stream.write_all(reply.as_bytes()).unwrap();
-    }
-}
+/// Calls each operation against a wiremock server answering `{}`, then prints
+/// every request: method and path, content type, then the body with its
+/// boundary replaced by `BOUNDARY`.
+const SENDER_MAIN: &str = r##"use secgen_runtime::{Auth, FilePart};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::main]
 async fn main() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || serve(listener));
+    let server = MockServer::start().await;
+    let empty = ResponseTemplate::new(200).set_body_raw("{}", "application/json");
+    Mock::given(wiremock::matchers::any()).respond_with(empty).mount(&server).await;
+    let base = server.uri();
 
     let uploads = uploads::Client::builder().base_url(base.as_str()).auth(Auth::none()).build().unwrap();
     let document = uploads::types::PostAnythingMultipartFormdataBody {
@@ -110,6 +68,16 @@ async fn main() {
     match form.demo_form_data(&token).await {
         Ok(_) | Err(secgen_runtime::Error::Decode { .. }) => {}
         Err(error) => panic!("{error}"),
+    }
+
+    for request in server.received_requests().await.unwrap() {
+        let content_type = request.headers.get("content-type").map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default();
+        let mut text = String::from_utf8_lossy(&request.body).into_owned();
+        if let Some((_, boundary)) = content_type.split_once("boundary=") {
+            text = text.replace(boundary, "BOUNDARY");
+        }
+        let content_type = content_type.split(';').next().unwrap_or_default();
+        println!("{} {}\n{content_type}\n{text}\n----", request.method, request.url.path());
     }
 }
 "##;
@@ -135,7 +103,7 @@ fn form_and_multipart_examples_send_what_their_specs_say() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
     let expected = "\
-POST /anything/multipart-formdata HTTP/1.1
+POST /anything/multipart-formdata
 multipart/form-data
 --BOUNDARY\r
 Content-Disposition: form-data; name=\"orderId\"\r
@@ -153,7 +121,7 @@ Content-Type: application/octet-stream\r
 --BOUNDARY--\r
 
 ----
-PUT /anything/multipart-formdata HTTP/1.1
+PUT /anything/multipart-formdata
 multipart/form-data
 --BOUNDARY\r
 Content-Disposition: form-data; name=\"filename\"; filename=\"a.txt\"\r
@@ -168,7 +136,7 @@ two\r
 --BOUNDARY--\r
 
 ----
-POST /anything HTTP/1.1
+POST /anything
 application/x-www-form-urlencoded
 client_id=my+id&client_secret=s3cr%26t&scope=3
 ----
