@@ -35,6 +35,8 @@ mod response;
 mod retry;
 mod secret;
 
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod open_enum;
 pub mod union;
 
