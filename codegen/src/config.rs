@@ -133,6 +133,11 @@ pub struct ClientConfig {
     /// then return the envelope type around the typed data.
     #[serde(default)]
     pub envelope: Option<EnvelopeConfig>,
+    /// What the crate's fake (cargo feature `fake`) answers as this vendor does:
+    /// a type implementing the runtime's `fake::FakeVendor` and `Default`, behind its
+    /// crate's own `fake` feature (default `secgen_runtime::fake::GenericVendor`).
+    #[serde(default)]
+    pub fake_vendor: Option<RustPath>,
 }
 
 /// A response envelope: a generic type `Name<T>` implementing the runtime's

@@ -19,6 +19,7 @@ mod config_check;
 mod decoders;
 mod diff;
 mod error;
+mod examples;
 mod features;
 mod jobs;
 mod load;
@@ -133,6 +134,7 @@ fn configured_paths(config: &ApiConfig) -> impl Iterator<Item = &RustPath> {
         .chain(&client.vendor_module)
         .chain(&client.reexports)
         .chain(client.envelope.iter().map(|envelope| &envelope.type_path))
+        .chain(&client.fake_vendor)
         .chain(config.type_overrides.values())
 }
 
@@ -171,6 +173,7 @@ fn client_settings(document: &openapiv3::OpenAPI, config: &ApiConfig) -> model::
         None => "https://your-host.example.com".to_owned(),
     });
     let path = |path: &Option<RustPath>| path.as_ref().map(RustPath::to_string);
+    let base_path = client.default_base_url.as_deref().or(document.servers.first().map(|server| server.url.as_str()));
     model::ClientSettings {
         default_base_url,
         example_base_url,
@@ -180,5 +183,15 @@ fn client_settings(document: &openapiv3::OpenAPI, config: &ApiConfig) -> model::
         vendor_module: path(&client.vendor_module),
         reexports: client.reexports.iter().map(RustPath::to_string).collect(),
         auth_example: client.auth_example,
+        base_path: base_path.map(url_path).unwrap_or_default(),
+        envelope_data: client.envelope.as_ref().map(|envelope| envelope.data.clone()),
+        fake_vendor: path(&client.fake_vendor),
     }
+}
+
+/// The path of a URL (`/v1` of `https://{host}/v1/`), without a trailing `/`.
+fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |start| &after_scheme[start..]);
+    path.trim_end_matches('/').to_owned()
 }

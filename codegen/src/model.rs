@@ -67,6 +67,12 @@ pub(crate) struct ClientSettings {
     /// Other items re-exported from the crate root, by full path.
     pub(crate) reexports: Vec<String>,
     pub(crate) auth_example: AuthExample,
+    /// The path of the base URL (`/v1`), empty for none: where the fake serves the API.
+    pub(crate) base_path: String,
+    /// The envelope's data property, when the API has an envelope.
+    pub(crate) envelope_data: Option<String>,
+    /// The fake's vendor answers, by full path (the runtime's generic ones when `None`).
+    pub(crate) fake_vendor: Option<String>,
 }
 
 /// Which generated file an item goes to.
@@ -335,6 +341,8 @@ pub(crate) struct Operation {
     pub(crate) params_struct: Option<String>,
     pub(crate) body: Option<Body>,
     pub(crate) success: Success,
+    /// The first success status the spec documents (200 when it names none).
+    pub(crate) success_status: u16,
     pub(crate) errors: Vec<DocumentedError>,
     /// The enum of documented error bodies, when there are several kinds.
     pub(crate) errors_enum: Option<String>,

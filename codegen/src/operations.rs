@@ -161,6 +161,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             params_struct,
             body,
             success,
+            success_status: success_status(&operation.responses),
             errors,
             errors_enum,
             pagination,
@@ -803,4 +804,13 @@ fn status_name(status: StatusMatch) -> String {
         StatusMatch::Class(class) => format!("Status{class}xx"),
         StatusMatch::Default => "Other".to_owned(),
     }
+}
+
+/// The first 2xx status of `responses`, in the spec's order; 200 when it names none.
+fn success_status(responses: &openapiv3::Responses) -> u16 {
+    let codes = responses.responses.keys().filter_map(|status| match status {
+        StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
+        _ => None,
+    });
+    codes.into_iter().next().unwrap_or(200)
 }

@@ -61,6 +61,19 @@ construct!(
     operation_refs,
 );
 
+/// A crate's fake (`src/fake.rs`): each operation's route, success status,
+/// default body (built from the schema) and page style, and its typed stub.
+#[test]
+fn the_fake() {
+    for name in ["pagination", "content_types", "multiple_2xx"] {
+        let path = format!("{}/tests/specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let generated = generate(&format!("{name}.yaml"), &std::fs::read(&path).unwrap(), &config(name)).unwrap();
+        let fake = &generated.files["src/fake.rs"];
+        let code = fake.split_once('\n').map_or("", |(_, rest)| rest);
+        insta::assert_snapshot!(format!("fake_{name}"), code);
+    }
+}
+
 #[test]
 fn output_is_deterministic() {
     for name in ["one_of", "names", "multiple_2xx"] {

@@ -202,6 +202,51 @@ impl secgen_runtime::ErrorBody for ErrorBody {
     }
 }
 
+/// What a generated crate's fake answers as AMP does (cargo feature `fake`).
+#[cfg(feature = "fake")]
+pub mod fake {
+    use std::time::Duration;
+
+    use secgen_runtime::StatusCode;
+    use secgen_runtime::fake::FakeVendor;
+    use serde_json::{Value, json};
+
+    /// AMP's answers: the `{version, metadata, data}` envelope, the error envelope
+    /// `{version, data, errors: [{error_code, description, details}]}` (the
+    /// version is null on a 401), and a 429's `X-RateLimit-*` headers.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Amp;
+
+    impl FakeVendor for Amp {
+        fn error_body(&self, status: StatusCode, message: &str) -> Value {
+            let version = (status != StatusCode::UNAUTHORIZED).then_some("v1.2.0");
+            let item = json!({
+                "error_code": status.as_u16(),
+                "description": status.canonical_reason().unwrap_or_default(),
+                "details": [message],
+            });
+            json!({"version": version, "data": {}, "errors": [item]})
+        }
+
+        /// The hourly window's headers (reference §5): the limit, nothing remaining,
+        /// and the reset in seconds and as a date.
+        fn rate_limit_headers(&self, retry_after: Duration) -> Vec<(&'static str, String)> {
+            let reset = secgen_runtime::chrono::Utc::now() + retry_after;
+            vec![
+                ("x-ratelimit-limit", "3000".to_owned()),
+                ("x-ratelimit-remaining", "0".to_owned()),
+                ("x-ratelimit-reset", retry_after.as_secs().to_string()),
+                ("x-ratelimit-resetdate", reset.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            ]
+        }
+
+        fn envelope(&self, data_path: &str, data: Value, url: &str) -> Value {
+            let mut body = json!({"version": "v1.2.0", "metadata": {"links": {"self": url}}});
+            body[data_path] = data;
+            body
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,3 +66,22 @@ impl Field {
         secgen_runtime::chrono::DateTime::from_timestamp(self.as_i64()?, 0).map(DateTime::from)
     }
 }
+
+/// What a generated crate's fake answers as Cloud SOAR does (cargo feature `fake`).
+#[cfg(feature = "fake")]
+pub mod fake {
+    use secgen_runtime::StatusCode;
+    use secgen_runtime::fake::FakeVendor;
+    use serde_json::{Value, json};
+
+    /// Cloud SOAR's error body: `{error, description}`; no rate limits are
+    /// published, so a 429 carries the generic `Retry-After`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct CloudSoar;
+
+    impl FakeVendor for CloudSoar {
+        fn error_body(&self, status: StatusCode, message: &str) -> Value {
+            json!({"error": status.canonical_reason().unwrap_or("Error"), "description": message})
+        }
+    }
+}

@@ -251,3 +251,70 @@ impl secgen_runtime::ErrorBody for ErrorBody {
         self.request_id.as_deref()
     }
 }
+
+/// What a generated crate's fake answers as Sophos Central does (cargo feature
+/// `fake`), and a [`Session`] connected to the fake.
+#[cfg(feature = "fake")]
+pub mod fake {
+    use secgen_runtime::fake::{FakeServer, FakeVendor};
+    use secgen_runtime::{ClientBuilder, Result, StatusCode};
+    use serde_json::{Value, json};
+
+    use super::{IdType, Session};
+
+    /// Central's gateway error body `{error, message, correlationId, requestId,
+    /// createdAt}`; rate limits are unpublished, so a 429 carries the generic `Retry-After`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Central;
+
+    impl FakeVendor for Central {
+        fn error_body(&self, status: StatusCode, message: &str) -> Value {
+            json!({
+                "error": error_name(status),
+                "message": message,
+                "correlationId": "00000000-0000-4000-8000-000000000000",
+                "requestId": "fake-request",
+                "createdAt": secgen_runtime::chrono::Utc::now().to_rfc3339(),
+            })
+        }
+    }
+
+    /// The gateway's machine name of a status: `Too Many Requests` → `tooManyRequests`.
+    fn error_name(status: StatusCode) -> String {
+        let words = status.canonical_reason().unwrap_or("Error").split([' ', '-']);
+        let mut name = String::new();
+        for (index, word) in words.enumerate() {
+            let mut letters = word.chars();
+            let first = letters.next().map(|first| match index {
+                0 => first.to_ascii_lowercase(),
+                _ => first.to_ascii_uppercase(),
+            });
+            name.extend(first.into_iter().chain(letters));
+        }
+        name
+    }
+
+    /// A session of the fake's test credentials, whose `whoami` answers `kind`
+    /// (id `fake-tenant`, `fake-partner` or `fake-organization`) with every host
+    /// the fake's: a tenant's own calls, and a partner's or organization's global
+    /// calls, go to the fake. `builder` is the crate's `Client::builder()`.
+    ///
+    /// The tenants a partner lists are the fake's stub of `listPartnerTenants`
+    /// (`listOrganizationTenants`); give them the fake's
+    /// [`root_url`](FakeServer::root_url) as `apiHost`.
+    pub async fn session<C>(fake: &FakeServer, builder: ClientBuilder<C>, kind: IdType) -> Result<Session> {
+        let root = fake.root_url();
+        let name = match kind {
+            IdType::Tenant => "tenant",
+            IdType::Partner => "partner",
+            IdType::Organization => "organization",
+        };
+        let mut hosts = json!({"global": root});
+        if kind == IdType::Tenant {
+            hosts["dataRegion"] = json!(root);
+        }
+        let whoami = json!({"id": format!("fake-{name}"), "idType": name, "apiHosts": hosts});
+        fake.stub::<Value, Value>("whoami").returns(whoami);
+        Session::connect(fake.configure(builder), fake.client_credentials().scope("token")).await
+    }
+}

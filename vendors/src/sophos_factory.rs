@@ -165,6 +165,25 @@ fn number_or_numeric_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -
     })
 }
 
+/// What a generated crate's fake answers as Sophos Factory does (cargo feature `fake`).
+#[cfg(feature = "fake")]
+pub mod fake {
+    use secgen_runtime::StatusCode;
+    use secgen_runtime::fake::FakeVendor;
+    use serde_json::{Value, json};
+
+    /// Factory's error body: `{status, errors: [{code, message}]}`; rate limits are
+    /// unpublished, so a 429 carries the generic `Retry-After`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Factory;
+
+    impl FakeVendor for Factory {
+        fn error_body(&self, status: StatusCode, message: &str) -> Value {
+            let code = status.canonical_reason().unwrap_or("Error").to_ascii_uppercase().replace(' ', "_");
+            json!({"status": status.as_u16(), "errors": [{"code": code, "message": message}]})
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

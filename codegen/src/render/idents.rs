@@ -23,11 +23,19 @@ pub(crate) struct Scope {
     /// Types from other files used here.
     imported: BTreeSet<String>,
     uses_runtime: bool,
+    /// Types are written `crate::types::Name` and never imported (a file whose
+    /// items are compiled under different features than the types they name).
+    qualified: bool,
 }
 
 impl Scope {
     pub(crate) fn new(defined: impl IntoIterator<Item = String>) -> Self {
         Self { defined: defined.into_iter().collect(), ..Self::default() }
+    }
+
+    /// A scope that names every generated type by its full path.
+    pub(crate) fn qualified() -> Self {
+        Self { qualified: true, ..Self::default() }
     }
 
     /// Notes a use of the runtime (`rt::...`).
@@ -38,6 +46,10 @@ impl Scope {
 
     /// A generated type by name.
     pub(crate) fn named(&mut self, name: &str) -> TokenStream {
+        if self.qualified {
+            let name = ident(name);
+            return quote! { crate::types::#name };
+        }
         if !self.defined.contains(name) {
             self.imported.insert(name.to_owned());
         }

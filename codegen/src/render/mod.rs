@@ -10,6 +10,7 @@
 //! So a change to one schema or one operation touches one file.
 
 mod docs;
+mod fake;
 mod idents;
 mod operations;
 mod types;
@@ -68,6 +69,7 @@ pub(crate) fn render(model: &Model, provenance: &Provenance) -> Result<BTreeMap<
     files.insert("Cargo.toml".to_owned(), cargo_toml(model, &features, provenance));
     files.insert("src/lib.rs".to_owned(), lib_rs(model, &features, provenance));
     files.insert("src/client.rs".to_owned(), rust_file(provenance, client_rs(model))?);
+    files.insert("src/fake.rs".to_owned(), rust_file(provenance, fake::fake_rs(model, &features))?);
 
     let mut paginations: BTreeMap<&str, Vec<&Pagination>> = BTreeMap::new();
     for pagination in model.operations.iter().filter_map(|operation| operation.pagination.as_ref()) {
@@ -288,13 +290,21 @@ fn cargo_toml(model: &Model, features: &Features, provenance: &Provenance) -> St
         version = package.version,
         description = package.description.replace('\\', "\\\\").replace('"', "\\\""),
     );
+    text.push_str("\n[features]\n");
     if !features.names.is_empty() {
         let all: Vec<String> = features.names.iter().map(|name| format!("\"{name}\"")).collect();
-        text.push_str(&format!("\n[features]\ndefault = [{}]\n", all.join(", ")));
+        text.push_str(&format!("default = [{}]\n", all.join(", ")));
         for name in &features.names {
             text.push_str(&format!("{name} = []\n"));
         }
     }
+    let vendor = model.client.fake_vendor.as_deref().map(|path| crate_of(path).replace('_', "-"));
+    let fake_crates: BTreeSet<String> = ["secgen-runtime".to_owned()].into_iter().chain(vendor).collect();
+    let fake_dependencies: Vec<String> = fake_crates.iter().map(|name| format!("\"{name}/fake\"")).collect();
+    text.push_str(&format!(
+        "# A fake of the API for your tests: the `fake` module (off by default: no mock server in normal builds).\nfake = [{}]\n",
+        fake_dependencies.join(", ")
+    ));
     text
 }
 
@@ -328,7 +338,7 @@ fn lib_rs(model: &Model, features: &Features, provenance: &Provenance) -> String
          // Vendor prose is copied into the docs as written.\n\
          #![allow(\n    rustdoc::bare_urls,\n    rustdoc::invalid_html_tags,\n    clippy::doc_lazy_continuation,\n    clippy::doc_overindented_list_items\n)]\n\
          \n\
-         #[rustfmt::skip]\nmod client;\n#[rustfmt::skip]\nmod operations;\n#[rustfmt::skip]\npub mod types;\n\n",
+         #[rustfmt::skip]\nmod client;\n#[cfg(feature = \"fake\")]\n#[rustfmt::skip]\npub mod fake;\n#[rustfmt::skip]\nmod operations;\n#[rustfmt::skip]\npub mod types;\n\n",
     );
     let client = &model.client;
     let vendor = client.vendor_module.iter().map(|path| format!("{path} as vendor"));
@@ -529,6 +539,11 @@ fn client_rs(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// The crate a full path starts in (`secgen_vendors` of `secgen_vendors::x::Y`).
+fn crate_of(path: &str) -> &str {
+    path.split("::").next().unwrap_or(path)
 }
 
 /// A full path from the config (`secgen_vendors::vendor::Type`) as tokens.

@@ -267,7 +267,7 @@ fn stream_docs(operation: &Operation, pagination: &Pagination) -> String {
     )
 }
 
-fn page_style(style: &PageStyle, rt: &TokenStream) -> TokenStream {
+pub(crate) fn page_style(style: &PageStyle, rt: &TokenStream) -> TokenStream {
     let optional = |name: &Option<String>| match name {
         Some(name) => quote! { Some(#name) },
         None => quote! { None },

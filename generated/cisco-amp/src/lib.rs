@@ -127,6 +127,9 @@
 
 #[rustfmt::skip]
 mod client;
+#[cfg(feature = "fake")]
+#[rustfmt::skip]
+pub mod fake;
 #[rustfmt::skip]
 mod operations;
 #[rustfmt::skip]

@@ -60,6 +60,9 @@
 
 #[rustfmt::skip]
 mod client;
+#[cfg(feature = "fake")]
+#[rustfmt::skip]
+pub mod fake;
 #[rustfmt::skip]
 mod operations;
 #[rustfmt::skip]
