@@ -70,4 +70,14 @@ fn main() -> sophos_factory::Result<()> {
     let output = cargo().args(["run", "--quiet", "--offline"]).current_dir(&dir).output().unwrap();
     assert!(output.status.success(), "the outside crate did not build:\n{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "https://api.eu-west-1.factory.sophos.com/v1");
+
+    // Without the `fake` feature, no mock server is compiled; with it, wiremock is there.
+    let tree = |features: &[&str]| {
+        let output =
+            cargo().args(["tree", "--offline", "-e", "normal"]).args(features).current_dir(&dir).output().unwrap();
+        assert!(output.status.success(), "cargo tree failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(!tree(&[]).contains("wiremock"), "a normal build depends on the mock server");
+    assert!(tree(&["--features", "sophos-factory/fake"]).contains("wiremock"));
 }
