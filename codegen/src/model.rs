@@ -563,6 +563,8 @@ pub(crate) struct JobFields {
 #[derive(Debug, Clone)]
 pub(crate) struct Pagination {
     pub(crate) method_name: String,
+    /// The private helper that builds the first request, shared by the method and its stream.
+    pub(crate) request_fn: String,
     pub(crate) style: PageStyle,
     pub(crate) page: PageType,
     pub(crate) item_type: TypeRef,

@@ -664,8 +664,11 @@ impl<'a> OperationBuilder<'_, 'a> {
                 PageStyle::Cursor { cursor: cursor.clone(), replaces: replaces.clone() }
             }
         };
+        let base = method_name.trim_start_matches("r#");
+        // Every public method name is claimed before this, so a helper never takes one.
         Some(Pagination {
-            method_name: methods.claim(&format!("{}_stream", method_name.trim_start_matches("r#"))),
+            method_name: methods.claim(&format!("{base}_stream")),
+            request_fn: methods.claim(&format!("{base}_request")),
             style,
             page,
             item_type,

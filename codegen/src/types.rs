@@ -386,6 +386,11 @@ impl<'a> TypeBuilder<'a> {
             return Ok(known.clone());
         }
         let converted = self.convert(schema, &site, component)?;
+        // A list or map that contains itself was converted, and named, inside
+        // that call already (only objects and unions reserve their name first).
+        if let Some(known) = self.memo.get(&key) {
+            return Ok(known.clone());
+        }
         // A component is always a type of its own name, even when it is a plain
         // string, a list, or another component under a new name.
         let own_name =

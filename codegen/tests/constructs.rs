@@ -59,6 +59,8 @@ construct!(
     secrets,
     multipart,
     operation_refs,
+    recursive_aliases,
+    method_names,
 );
 
 /// A crate's fake (`src/fake.rs`): each operation's route, success status,

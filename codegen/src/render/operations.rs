@@ -34,7 +34,7 @@ pub(crate) fn methods(operation: &Operation, scope: &mut Scope) -> TokenStream {
             #job
         };
     };
-    let request_fn = ident(&format!("{}_request", operation.method_name.trim_start_matches("r#")));
+    let request_fn = ident(&pagination.request_fn);
     let stream_name = ident(&pagination.method_name);
     let stream_docs = doc_attrs(&stream_docs(operation, pagination));
     let page_type = page_type(pagination, scope);
