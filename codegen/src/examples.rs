@@ -23,9 +23,12 @@ impl<'m> Examples<'m> {
         Self { defs: types.iter().map(|def| (def.name.as_str(), def)).collect() }
     }
 
-    /// The smallest value of `ty`.
+    /// The smallest value of `ty`; a list holds one item, so a list body shows its items' shape.
     pub(crate) fn of(&self, ty: &TypeRef) -> Value {
-        self.value(ty, 0)
+        match ty {
+            TypeRef::Vec(item) => Value::Array(vec![self.value(item, 0)]),
+            ty => self.value(ty, 0),
+        }
     }
 
     /// A struct type's value with `items` at the field whose wire name is `field`.

@@ -11,6 +11,10 @@
 //! | [`sophos_central`] | Sophos ID credentials, `whoami`, [`sophos_central::Session`] routing to tenant hosts with id headers, the gateway error body |
 //! | [`cisco_amp`] | the 3 regional hosts, the `{version, metadata, data, errors}` envelope and its error body |
 //! | [`cloud_soar`] | the `{name, value}` incident field |
+//!
+//! With the feature `fake`, each module also has a `fake` module: what the
+//! generated crates' fakes answer as that vendor does (error bodies, rate-limit
+//! headers, envelopes; for Sophos Central, a `Session` connected to the fake).
 
 pub mod cisco_amp;
 pub mod cloud_soar;

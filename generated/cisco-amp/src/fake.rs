@@ -283,7 +283,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_types",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{\"id\":0,\"name\":\"string\"}]",
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::EventType>>,
@@ -298,7 +298,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_streams",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{}]",
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::EventStream>>,
@@ -731,7 +731,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/audit_log_types",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{}]",
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -785,7 +785,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/app_trajectory/queries",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{}]",
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<

@@ -67,7 +67,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/timeline/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{}]",
                 envelope: None,
                 check: rt::fake::round_trip::<Vec<crate::types::TimelineEntry>>,
             },
@@ -80,7 +80,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/external_alerts/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{}]",
                 envelope: None,
                 check: rt::fake::round_trip::<Vec<crate::types::ExternalAlert>>,
             },
@@ -132,7 +132,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/entities/search/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{\"id\":0}]",
                 envelope: None,
                 check: rt::fake::round_trip::<Vec<crate::types::Entity>>,
             },

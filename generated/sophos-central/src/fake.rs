@@ -2230,7 +2230,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/categories",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                default: "[{}]",
                 envelope: None,
                 check: rt::fake::round_trip::<
                     Vec<crate::types::GetWebCategoriesResponseItem>,
