@@ -60,7 +60,7 @@ impl wiremock::Respond for Router {
             return issue_token(state, request);
         }
         let Some((operation, path_params)) = self.route(method, request.url.path()) else {
-            let message = format!("{method} {}: no operation of the API has this method and path", request.url);
+            let message = format!("{method} {url}: no operation of the API has this method and path");
             state.unexpected.push(message.clone());
             return self.error(StatusCode::NOT_FOUND, &message);
         };
@@ -69,7 +69,7 @@ impl wiremock::Respond for Router {
         state.calls.push(RecordedCall {
             operation: operation.id,
             method: method.to_owned(),
-            url: request.url.clone(),
+            url: url.clone(),
             path_params,
             headers: redacted(headers, credentials.is_some()),
             body: Bytes::from(request.body.clone()),
@@ -88,7 +88,7 @@ impl wiremock::Respond for Router {
         else {
             let message = format!(
                 "{method} {}: operation `{}` has no stub for this request; stub it with `fake.{}()`",
-                request.url, operation.id, operation.stub
+                url, operation.id, operation.stub
             );
             state.unexpected.push(message.clone());
             return self.error(StatusCode::NOT_IMPLEMENTED, &message);
@@ -104,8 +104,7 @@ impl wiremock::Respond for Router {
             Ok(body) => success(operation, body),
             Err(Problem::BadRequest(message)) => self.error(StatusCode::BAD_REQUEST, &message),
             Err(Problem::Decode(message)) => {
-                let message =
-                    format!("{method} {}: the answer does not decode with the crate's types: {message}", request.url);
+                let message = format!("{method} {url}: the answer does not decode with the crate's types: {message}");
                 state.unexpected.push(message.clone());
                 self.error(StatusCode::INTERNAL_SERVER_ERROR, &message)
             }
