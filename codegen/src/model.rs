@@ -343,6 +343,8 @@ pub(crate) struct Operation {
     pub(crate) success: Success,
     /// The first success status the spec documents (200 when it names none).
     pub(crate) success_status: u16,
+    /// The example the spec gives of that status's body, if any.
+    pub(crate) success_example: Option<serde_json::Value>,
     pub(crate) errors: Vec<DocumentedError>,
     /// The enum of documented error bodies, when there are several kinds.
     pub(crate) errors_enum: Option<String>,

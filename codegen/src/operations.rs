@@ -143,6 +143,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             (!optional_params.is_empty()).then(|| self.params_struct(&optional_params, &method_name, &file));
         let body = self.request_body(operation, &file, &mut notes)?;
         let success = self.success(operation, &file)?;
+        let success_example = self.success_example(operation)?;
         let (errors, errors_enum) = self.errors(operation, &file)?;
         let pagination = self.pagination(&required_params, &optional_params, &success, &method_name, methods);
 
@@ -162,6 +163,7 @@ impl<'a> OperationBuilder<'_, 'a> {
             body,
             success,
             success_status: success_status(&operation.responses),
+            success_example,
             errors,
             errors_enum,
             pagination,
@@ -386,6 +388,23 @@ impl<'a> OperationBuilder<'_, 'a> {
             })
             .collect();
         Ok(BodyType::Multipart { ty: TypeRef::Named(name), parts })
+    }
+
+    /// The example of the first success body (`example`, else the first of `examples`).
+    fn success_example(&self, operation: &'a openapiv3::Operation) -> SpecResult<Option<serde_json::Value>> {
+        let first = operation.responses.responses.iter().find(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(class) => *class == 2,
+        });
+        let Some((status, response)) = first else { return Ok(None) };
+        let pointer = self.pointer.join("responses").join(status.to_string());
+        let resolved = self.types.resolver().response(response, &pointer)?;
+        let Some((_, media)) = preferred_media(&resolved.item.content) else { return Ok(None) };
+        let listed = media.examples.values().find_map(|example| match example {
+            ReferenceOr::Item(example) => example.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        });
+        Ok(media.example.clone().or(listed))
     }
 
     fn success(&mut self, operation: &'a openapiv3::Operation, file: &FileKey) -> SpecResult<Success> {

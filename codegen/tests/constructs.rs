@@ -67,7 +67,7 @@ construct!(
 /// default body (built from the schema) and page style, and its typed stub.
 #[test]
 fn the_fake() {
-    for name in ["pagination", "content_types", "multiple_2xx"] {
+    for name in ["pagination", "content_types", "multiple_2xx", "examples"] {
         let path = format!("{}/tests/specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
         let generated = generate(&format!("{name}.yaml"), &std::fs::read(&path).unwrap(), &config(name)).unwrap();
         let fake = &generated.files["src/fake.rs"];

@@ -22,7 +22,12 @@ static API: FakeApi = FakeApi {
             method: "GET",
             path: "/pets/{id}",
             status: 200,
-            body: FakeBody::Json { default: r#"{"name":"Rex"}"#, envelope: None, check: round_trip::<Pet> },
+            // The spec's example first, then the schema's; the first the type accepts is served.
+            body: FakeBody::Json {
+                defaults: &[r#"{"name":3}"#, r#"{"name":"Rex"}"#],
+                envelope: None,
+                check: round_trip::<Pet>,
+            },
             paging: None,
         },
         FakeOperation {
@@ -32,7 +37,7 @@ static API: FakeApi = FakeApi {
             path: "/pets/search",
             status: 200,
             // A default the type refuses: `name` is required.
-            body: FakeBody::Json { default: "{}", envelope: None, check: round_trip::<Pet> },
+            body: FakeBody::Json { defaults: &["{}"], envelope: None, check: round_trip::<Pet> },
             paging: None,
         },
     ],

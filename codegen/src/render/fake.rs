@@ -149,23 +149,24 @@ impl Served {
             Some(BodyType::Json { ty, .. }) => scope.ty(ty),
             _ => quote! { #rt::serde_json::Value },
         };
+        let spec_example = operation.success_example.as_ref();
         if let Some(pagination) = &operation.pagination
-            && let Some(served) = Self::list(pagination, model, examples, &sent, scope)
+            && let Some(served) = Self::list(pagination, model, spec_example, examples, &sent, scope)
         {
             return served;
         }
         let (data, body) = match &operation.success {
             Success::Empty => (quote! { () }, quote! { #rt::fake::FakeBody::Empty }),
-            Success::One(BodyType::Json { ty, .. }) => json_body(ty, None, examples, scope),
+            Success::One(BodyType::Json { ty, .. }) => json_body(ty, None, spec_example, examples, scope),
             Success::Enveloped { data, envelope } => {
                 let data_path = model.client.envelope_data.as_deref().unwrap_or("data");
-                json_body(data, Some((envelope, data_path)), examples, scope)
+                json_body(data, Some((envelope, data_path)), spec_example, examples, scope)
             }
             Success::One(BodyType::Text(content_type) | BodyType::Bytes(content_type)) => raw_body(content_type, &rt),
             Success::One(BodyType::Form(_)) => raw_body("application/x-www-form-urlencoded", &rt),
             Success::One(BodyType::Multipart { .. }) => raw_body("multipart/form-data", &rt),
             Success::Several { type_name } => match documented_body(model, type_name, operation.success_status) {
-                Some(ty) => json_body(ty, None, examples, scope),
+                Some(ty) => json_body(ty, None, spec_example, examples, scope),
                 None => (quote! { () }, quote! { #rt::fake::FakeBody::Empty }),
             },
         };
@@ -182,6 +183,7 @@ impl Served {
     fn list(
         pagination: &Pagination,
         model: &Model,
+        spec_example: Option<&Value>,
         examples: &Examples,
         sent: &TokenStream,
         scope: &mut Scope,
@@ -189,19 +191,19 @@ impl Served {
         let rt = scope.rt();
         let item = scope.ty(&pagination.item_type);
         let one_item = vec![examples.of(&pagination.item_type)];
-        let (page_type, default, items_path, envelope) = match &pagination.page {
+        let (page_type, defaults, items_path, envelope) = match &pagination.page {
             PageType::Named { response_type, items_field, .. } => {
                 let items_wire = items_wire_name(model, response_type, items_field)?;
-                let default = examples.with_items(response_type, &items_wire, one_item);
-                (scope.named(response_type), default, items_wire, quote! { None })
+                let built = examples.with_items(response_type, &items_wire, one_item);
+                (scope.named(response_type), defaults(spec_example, built), items_wire, quote! { None })
             }
             PageType::Envelope(envelope) => {
                 let data = model.client.envelope_data.clone()?;
                 let envelope = path_tokens(envelope);
-                (quote! { #envelope<Vec<#item>> }, Value::Array(one_item), data.clone(), quote! { Some(#data) })
+                let defaults = defaults(spec_example.and_then(|example| example.get(&data)), Value::Array(one_item));
+                (quote! { #envelope<Vec<#item>> }, defaults, data.clone(), quote! { Some(#data) })
             }
         };
-        let default = default.to_string();
         let style = page_style(&pagination.style, &rt);
         let fields = pagination.reads.iter().map(|read| {
             let field = ident(&read.field.name().to_upper_camel_case());
@@ -211,7 +213,7 @@ impl Served {
         Some(Served {
             body: quote! {
                 #rt::fake::FakeBody::Json {
-                    default: #default,
+                    defaults: #defaults,
                     envelope: #envelope,
                     check: #rt::fake::round_trip::<#page_type>,
                 }
@@ -271,23 +273,40 @@ impl Served {
 fn json_body(
     ty: &TypeRef,
     envelope: Option<(&str, &str)>,
+    spec_example: Option<&Value>,
     examples: &Examples,
     scope: &mut Scope,
 ) -> (TokenStream, TokenStream) {
     let rt = scope.rt();
     let data = scope.ty(ty);
-    let default = examples.of(ty).to_string();
-    let (checked, envelope) = match envelope {
+    let (checked, wrapper, spec_example) = match envelope {
         Some((type_path, data_path)) => {
             let envelope = path_tokens(type_path);
-            (quote! { #envelope<#data> }, quote! { Some(#data_path) })
+            // The spec's example is of the whole body; the default is its data.
+            (
+                quote! { #envelope<#data> },
+                quote! { Some(#data_path) },
+                spec_example.and_then(|example| example.get(data_path)),
+            )
         }
-        None => (data.clone(), quote! { None }),
+        None => (data.clone(), quote! { None }, spec_example),
     };
+    let defaults = defaults(spec_example, examples.of(ty));
     let body = quote! {
-        #rt::fake::FakeBody::Json { default: #default, envelope: #envelope, check: #rt::fake::round_trip::<#checked> }
+        #rt::fake::FakeBody::Json { defaults: #defaults, envelope: #wrapper, check: #rt::fake::round_trip::<#checked> }
     };
     (data, body)
+}
+
+/// `&["<the spec's example>", "<one built from the schema>"]`: the fake serves the first its types accept.
+fn defaults(spec_example: Option<&Value>, built: Value) -> TokenStream {
+    let texts: Vec<String> = spec_example
+        .filter(|example| **example != built)
+        .map(Value::to_string)
+        .into_iter()
+        .chain([built.to_string()])
+        .collect();
+    quote! { &[ #(#texts),* ] }
 }
 
 fn raw_body(content_type: &str, rt: &TokenStream) -> (TokenStream, TokenStream) {

@@ -15,7 +15,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/version",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -32,7 +32,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{\"connector_guid\":\"string\"}]",
+                defaults: &["[{\"connector_guid\":\"string\"}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::Computer>>,
@@ -54,7 +54,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"connector_guid\":\"string\"}",
+                defaults: &["{\"connector_guid\":\"string\"}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Computer>,
@@ -69,7 +69,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::DeleteComputerData>,
@@ -84,7 +84,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{\"connector_guid\":\"string\"}",
+                defaults: &["{\"connector_guid\":\"string\"}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Computer>,
@@ -99,7 +99,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/trajectory",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Trajectory>,
@@ -114,7 +114,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/user_trajectory",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Trajectory>,
@@ -129,7 +129,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/user_activity",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::ComputerRef>>,
@@ -151,7 +151,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/activity",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::ComputerRef>>,
@@ -173,7 +173,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/vulnerabilities",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -190,7 +190,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/os_vulnerabilities",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -207,7 +207,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/isolation",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Isolation>,
@@ -222,7 +222,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/isolation",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Isolation>,
@@ -237,7 +237,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/computers/{connector_guid}/isolation",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Isolation>,
@@ -261,7 +261,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/events",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::Event>>,
@@ -283,7 +283,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_types",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{\"id\":0,\"name\":\"string\"}]",
+                defaults: &["[{\"id\":0,\"name\":\"string\"}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::EventType>>,
@@ -298,7 +298,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_streams",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::EventStream>>,
@@ -313,7 +313,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_streams",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::EventStream>,
@@ -328,7 +328,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_streams/{event_stream_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::EventStream>,
@@ -352,7 +352,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/event_streams/{event_stream_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::EventStream>,
@@ -367,7 +367,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::GroupSummary>>,
@@ -389,7 +389,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Group>,
@@ -404,7 +404,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/groups/{group_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Group>,
@@ -419,7 +419,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/groups/{group_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::DeleteGroupData>,
@@ -434,7 +434,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/groups/{group_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Group>,
@@ -449,7 +449,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/groups/{child_guid}/parent",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Group>,
@@ -464,7 +464,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/policies",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::PolicySummary>>,
@@ -486,7 +486,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/policies/{policy_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Policy>,
@@ -501,7 +501,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/policies/{policy_guid}/connector_upgrade",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -518,7 +518,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/policies/{policy_guid}/connector_upgrade",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -544,7 +544,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/application_blocking",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::FileList>>,
@@ -566,7 +566,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/simple_custom_detections",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::FileList>>,
@@ -588,7 +588,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/{file_list_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::FileList>,
@@ -603,7 +603,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/{file_list_guid}/files",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::FileListItems>,
@@ -618,7 +618,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/{file_list_guid}/files/{sha256}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::FileListItem>,
@@ -633,7 +633,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/{file_list_guid}/files/{sha256}",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::FileListItem>,
@@ -648,7 +648,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/file_lists/{file_list_guid}/files/{sha256}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -665,7 +665,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/vulnerabilities",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::Vulnerability>>,
@@ -687,7 +687,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/vulnerabilities/{sha256}/computers",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::ComputerRef>>,
@@ -709,7 +709,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/audit_logs",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::AuditLog>>,
@@ -731,7 +731,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/audit_log_types",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -748,7 +748,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/indicators",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<Vec<crate::types::Indicator>>,
@@ -770,7 +770,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/indicators/{indicator_guid}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::Indicator>,
@@ -785,7 +785,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/app_trajectory/queries",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -802,7 +802,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/forensic_snapshots",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<
@@ -826,7 +826,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/forensic_snapshots/{forensic_snapshot_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: Some("data"),
                 check: rt::fake::round_trip::<
                     secgen_vendors::cisco_amp::Envelope<crate::types::ForensicSnapshot>,

@@ -15,7 +15,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[]",
+                defaults: &["[]"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::IncidentList>,
             },
@@ -28,7 +28,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Incident>,
             },
@@ -41,7 +41,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Incident>,
             },
@@ -54,7 +54,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Incident>,
             },
@@ -67,7 +67,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/timeline/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: None,
                 check: rt::fake::round_trip::<Vec<crate::types::TimelineEntry>>,
             },
@@ -80,7 +80,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/external_alerts/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: None,
                 check: rt::fake::round_trip::<Vec<crate::types::ExternalAlert>>,
             },
@@ -93,7 +93,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/external_alerts/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AddExternalAlertResponse>,
             },
@@ -106,7 +106,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/external_alerts/{alertId}/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ExternalAlert>,
             },
@@ -119,7 +119,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/incidents/{incidentId}/attachments/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Attachment>,
             },
@@ -132,7 +132,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/entities/search/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{\"id\":0}]",
+                defaults: &["[{\"id\":0}]"],
                 envelope: None,
                 check: rt::fake::round_trip::<Vec<crate::types::Entity>>,
             },
@@ -145,7 +145,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/entities/{entityId}/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":0}",
+                defaults: &["{\"id\":0}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Entity>,
             },
@@ -158,7 +158,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/entities/{entityId}/",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":0}",
+                defaults: &["{\"id\":0}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Entity>,
             },

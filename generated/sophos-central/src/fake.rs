@@ -16,7 +16,9 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/whoami/v1",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"apiHosts\":{\"global\":\"string\"},\"id\":\"string\",\"idType\":\"tenant\"}",
+                defaults: &[
+                    "{\"apiHosts\":{\"global\":\"string\"},\"id\":\"string\",\"idType\":\"tenant\"}",
+                ],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::WhoAmI>,
             },
@@ -30,7 +32,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/tenants",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{\"id\":\"string\"}],\"pages\":{}}",
+                defaults: &["{\"items\":[{\"id\":\"string\"}],\"pages\":{}}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TenantList>,
             },
@@ -51,7 +53,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/tenants",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":\"string\"}",
+                defaults: &["{\"id\":\"string\"}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Tenant>,
             },
@@ -65,7 +67,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/tenants/{tenantId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":\"string\"}",
+                defaults: &["{\"id\":\"string\"}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Tenant>,
             },
@@ -79,7 +81,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organization/v1/tenants",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{\"id\":\"string\"}],\"pages\":{}}",
+                defaults: &["{\"items\":[{\"id\":\"string\"}],\"pages\":{}}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TenantList>,
             },
@@ -100,7 +102,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organization/v1/tenants/{tenantId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":\"string\"}",
+                defaults: &["{\"id\":\"string\"}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Tenant>,
             },
@@ -114,7 +116,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/alerts",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{\"id\":\"string\"}]}",
+                defaults: &["{\"items\":[{\"id\":\"string\"}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AlertList>,
             },
@@ -132,7 +134,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/alerts/search",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[]}",
+                defaults: &["{\"items\":[]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AlertList>,
             },
@@ -146,7 +148,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/alerts/{alertId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":\"string\"}",
+                defaults: &["{\"id\":\"string\"}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Alert>,
             },
@@ -160,7 +162,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/alerts/{alertId}/actions",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AlertAction>,
             },
@@ -174,7 +176,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{\"id\":\"string\"}]}",
+                defaults: &["{\"items\":[{\"id\":\"string\"}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointList>,
             },
@@ -192,7 +194,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"id\":\"string\"}",
+                defaults: &["{\"id\":\"string\"}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Endpoint>,
             },
@@ -206,7 +208,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Deleted>,
             },
@@ -220,7 +222,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/tamper-protection",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TamperProtection>,
             },
@@ -234,7 +236,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/tamper-protection",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TamperProtection>,
             },
@@ -248,7 +250,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/tamper-protection",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TamperProtectionSettings>,
             },
@@ -262,7 +264,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/scans",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Scan>,
             },
@@ -276,7 +278,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/isolation",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::BulkIsolationResponse>,
             },
@@ -290,7 +292,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/isolation",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Isolation>,
             },
@@ -304,7 +306,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/isolation",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Isolation>,
             },
@@ -318,7 +320,9 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/siem/v1/events",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"has_more\":false,\"items\":[{\"id\":\"string\"}],\"next_cursor\":\"string\"}",
+                defaults: &[
+                    "{\"has_more\":false,\"items\":[{\"id\":\"string\"}],\"next_cursor\":\"string\"}",
+                ],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SiemEventList>,
             },
@@ -339,7 +343,9 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/siem/v1/alerts",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"has_more\":false,\"items\":[{\"id\":\"string\"}],\"next_cursor\":\"string\"}",
+                defaults: &[
+                    "{\"has_more\":false,\"items\":[{\"id\":\"string\"}],\"next_cursor\":\"string\"}",
+                ],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SiemAlertList>,
             },
@@ -360,7 +366,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/account-health-check/v1/health-check",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AccountHealthResponse>,
             },
@@ -374,7 +380,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/account-health-check/v1/scores/regional",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ScoreComparisonsResponse>,
             },
@@ -388,7 +394,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/account-health-check/v1/scores/historical",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::HistoricalScoreResponse>,
             },
@@ -402,7 +408,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/account-health-check/v1/snooze",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Snooze>,
             },
@@ -416,7 +422,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/accounts/v1/access-tokens",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetTokensResponse>,
             },
@@ -437,7 +443,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/accounts/v1/access-tokens",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Token>,
             },
@@ -451,7 +457,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/accounts/v1/access-tokens/{tokenId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RevokeTokenResponse>,
             },
@@ -465,7 +471,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/accounts/v1/access-tokens/{tokenId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Token>,
             },
@@ -479,7 +485,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetCasesResponse>,
             },
@@ -500,7 +506,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Case>,
             },
@@ -514,7 +520,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Case>,
             },
@@ -528,7 +534,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteACaseByIdResponse>,
             },
@@ -542,7 +548,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Case>,
             },
@@ -556,7 +562,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}/impacted-entities",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetAImpactedEntitiesResponse>,
             },
@@ -577,7 +583,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}/detections",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetCaseDetectionsResponse>,
             },
@@ -598,7 +604,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}/mitre-attack-summary",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetSummaryOfMitreResponse>,
             },
@@ -612,7 +618,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cases/v1/cases/{caseId}/detections/{detectionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetASingleDetectionResponse>,
             },
@@ -626,7 +632,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cloud-security/v1/profiles",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProfilesResponse>,
             },
@@ -647,7 +653,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cloud-security/v1/profiles",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateProfileResponse>,
             },
@@ -661,7 +667,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cloud-security/v1/profiles",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteProfilesResponse>,
             },
@@ -675,7 +681,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cloud-security/v1/profiles/{profileId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetProfileResponse>,
             },
@@ -699,7 +705,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/cloud-security/v1/profiles/default-contents",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListContentResponse>,
             },
@@ -713,7 +719,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListAllAdminsResponse>,
             },
@@ -734,7 +740,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Admin>,
             },
@@ -748,7 +754,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins/{adminId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Admin>,
             },
@@ -762,7 +768,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins/{adminId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RemoveAnAdminResponse>,
             },
@@ -776,7 +782,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins/{adminId}/role-assignments",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListAdminRoleAssignmentsResponse,
@@ -792,7 +798,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins/{adminId}/role-assignments",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AdminRoleAssignment>,
             },
@@ -806,7 +812,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins/{adminId}/role-assignments/{assignmentId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AdminRoleAssignment>,
             },
@@ -820,7 +826,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/admins/{adminId}/role-assignments/{assignmentId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::RemoveAdminRoleAssignmentResponse,
@@ -836,7 +842,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryUserList>,
             },
@@ -857,7 +863,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryUser>,
             },
@@ -871,7 +877,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryUser>,
             },
@@ -885,7 +891,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteUserResponse>,
             },
@@ -899,7 +905,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryUser>,
             },
@@ -913,7 +919,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryGroupList>,
             },
@@ -934,7 +940,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryGroup>,
             },
@@ -948,7 +954,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryGroup>,
             },
@@ -962,7 +968,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteGroupResponse>,
             },
@@ -976,7 +982,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryGroup>,
             },
@@ -990,7 +996,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}/groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryGroupList>,
             },
@@ -1011,7 +1017,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}/groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AddToGroupsResponse>,
             },
@@ -1025,7 +1031,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}/groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RemoveFromGroupsResponse>,
             },
@@ -1039,7 +1045,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}/users",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DirectoryUserList>,
             },
@@ -1060,7 +1066,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}/users",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AddToGroupResponse>,
             },
@@ -1074,7 +1080,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}/users",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RemoveFromGroupResponse>,
             },
@@ -1088,7 +1094,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/users/{userId}/groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RemoveUserFromGroupResponse>,
             },
@@ -1102,7 +1108,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/directory/user-groups/{groupId}/users/{userId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::RemoveUserFromUserGroupResponse,
@@ -1118,7 +1124,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/roles",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CommonListAllRolesResponse>,
             },
@@ -1132,7 +1138,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/roles",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RoleDetails>,
             },
@@ -1146,7 +1152,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/roles/{roleId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RoleDetails>,
             },
@@ -1160,7 +1166,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/roles/{roleId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteRoleByIdResponse>,
             },
@@ -1174,7 +1180,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/roles/{roleId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RoleDetails>,
             },
@@ -1188,7 +1194,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/common/v1/roles/permission-sets",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetPermissionSetsResponse>,
             },
@@ -1202,7 +1208,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detections",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DetectionsQueryRun>,
             },
@@ -1216,7 +1222,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detections/{runId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DetectionsQueryRun>,
             },
@@ -1230,7 +1236,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detections/{runId}/results",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetDetectionResultResponse>,
             },
@@ -1251,7 +1257,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detections/counts",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetDetectionCountsResponse>,
             },
@@ -1265,7 +1271,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detection-groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DetectionsQueryRun>,
             },
@@ -1279,7 +1285,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detection-groups/{runId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DetectionsQueryRun>,
             },
@@ -1293,7 +1299,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/detections/v1/queries/detection-groups/{runId}/results",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetGroupResultsResponse>,
             },
@@ -1314,7 +1320,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/dns-protection/v2/locations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListLocationsResponse>,
             },
@@ -1335,7 +1341,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/dns-protection/v2/locations",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Location>,
             },
@@ -1349,7 +1355,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/dns-protection/v2/locations/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Location>,
             },
@@ -1363,7 +1369,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/dns-protection/v2/locations/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteLocationResponse>,
             },
@@ -1377,7 +1383,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/dns-protection/v2/locations/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Location>,
             },
@@ -1391,7 +1397,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/search",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SearchQuarantineResponse>,
             },
@@ -1405,7 +1411,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/{id}/preview",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PreviewMessage>,
             },
@@ -1419,7 +1425,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/{id}/urls",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[\"string\"]}",
+                defaults: &["{\"items\":[\"string\"]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetUrlsResponse>,
             },
@@ -1440,7 +1446,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/{id}/attachments",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[null]}",
+                defaults: &["{\"items\":[null]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UntypedItemsPage>,
             },
@@ -1461,7 +1467,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/release",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QuarantineActionResult>,
             },
@@ -1475,7 +1481,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/delete",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QuarantineActionResult>,
             },
@@ -1489,7 +1495,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/{id}/attachments/strip",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AttachmentActionResult>,
             },
@@ -1503,7 +1509,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/{id}/attachments/reattach",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AttachmentActionResult>,
             },
@@ -1517,7 +1523,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/messages/{id}/attachments/download",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DownloadJobStatus>,
             },
@@ -1531,7 +1537,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/quarantine/downloads/{downloadId}/status",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DownloadJobStatus>,
             },
@@ -1545,7 +1551,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/messages/search",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::EmailManagementSearchQuarantineResponse,
@@ -1561,7 +1567,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/messages/{id}/preview",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PreviewMessage>,
             },
@@ -1575,7 +1581,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/messages/{id}/attachments",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[null]}",
+                defaults: &["{\"items\":[null]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UntypedItemsPage>,
             },
@@ -1596,7 +1602,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/messages/release",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QuarantineActionResult>,
             },
@@ -1610,7 +1616,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/messages/delete",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QuarantineActionResult>,
             },
@@ -1624,7 +1630,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/messages/{id}/attachments/download",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DownloadJobStatus>,
             },
@@ -1638,7 +1644,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/post-delivery-quarantine/downloads/{downloadId}/status",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DownloadJobStatus>,
             },
@@ -1652,7 +1658,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/messages/{id}/clawback",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ClawbackMessageResponse>,
             },
@@ -1666,7 +1672,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/messages/{id}/status",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MessageStatusResponse>,
             },
@@ -1680,7 +1686,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QueryMailboxesResponse>,
             },
@@ -1698,7 +1704,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Mailbox>,
             },
@@ -1712,7 +1718,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/bulk",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AddMailboxesResponse>,
             },
@@ -1726,7 +1732,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/delete",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteMailboxesResponse>,
             },
@@ -1740,7 +1746,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Mailbox>,
             },
@@ -1754,7 +1760,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteMailboxResponse>,
             },
@@ -1768,7 +1774,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Mailbox>,
             },
@@ -1782,7 +1788,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}/aliases",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MailboxListChangeResult>,
             },
@@ -1796,7 +1802,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}/delegates",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MailboxListChangeResult>,
             },
@@ -1810,7 +1816,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}/distribution-list-owners",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MailboxListChangeResult>,
             },
@@ -1824,7 +1830,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/email/v1/mailboxes/{id}/bulksender-privilege-request",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::BulkPrivilegeResponse>,
             },
@@ -1838,7 +1844,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/downloads",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DownloadInstallersResponse>,
             },
@@ -1852,7 +1858,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/delete",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteEndpointsResponse>,
             },
@@ -1866,7 +1872,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/adaptive-attack-protection",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AapSettings>,
             },
@@ -1880,7 +1886,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/adaptive-attack-protection",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AapSettings>,
             },
@@ -1894,7 +1900,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/update-checks",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Scan>,
             },
@@ -1908,7 +1914,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/forensic-logs",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointCollectionRequest>,
             },
@@ -1922,7 +1928,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/forensic-logs/{forensicLogRequestId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetForensicLogStatusResponse>,
             },
@@ -1936,7 +1942,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/memory-dumps",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointCollectionRequest>,
             },
@@ -1950,7 +1956,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoints/{endpointId}/memory-dumps/{memoryDumpRequestId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetMemoryDumpStatusResponse>,
             },
@@ -1964,7 +1970,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/allowed-items",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItemsPage>,
             },
@@ -1985,7 +1991,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/allowed-items",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItem>,
             },
@@ -1999,7 +2005,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/allowed-items/{allowedItemId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItem>,
             },
@@ -2013,7 +2019,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/allowed-items/{allowedItemId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteAllowedItemResponse>,
             },
@@ -2027,7 +2033,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/allowed-items/{allowedItemId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItem>,
             },
@@ -2041,7 +2047,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-addresses",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[null]}",
+                defaults: &["{\"items\":[null]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UntypedItemsPage>,
             },
@@ -2062,7 +2068,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-addresses/bulk",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::BlockMultipleItemsResponse>,
             },
@@ -2076,7 +2082,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-addresses/bulk/delete",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UnblockItemsResponse>,
             },
@@ -2090,7 +2096,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-items",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItemsPage>,
             },
@@ -2111,7 +2117,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-items",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItem>,
             },
@@ -2125,7 +2131,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-items/{blockedItemId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AllowedOrBlockedItem>,
             },
@@ -2139,7 +2145,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/blocked-items/{blockedItemId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteBlockedItemResponse>,
             },
@@ -2153,7 +2159,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/local-sites",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetLocalSitesResponse>,
             },
@@ -2174,7 +2180,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/local-sites",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LocalSite>,
             },
@@ -2188,7 +2194,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/local-sites/{localSiteId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LocalSite>,
             },
@@ -2202,7 +2208,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/local-sites/{localSiteId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteLocalSiteResponse>,
             },
@@ -2216,7 +2222,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/local-sites/{localSiteId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LocalSite>,
             },
@@ -2230,7 +2236,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/categories",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "[{}]",
+                defaults: &["[{}]"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     Vec<crate::types::GetWebCategoriesResponseItem>,
@@ -2246,7 +2252,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/tls-decryption",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TlsSettings>,
             },
@@ -2260,7 +2266,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/tls-decryption",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::TlsSettings>,
             },
@@ -2274,7 +2280,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/tls-decryption/excluded-websites",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[null]}",
+                defaults: &["{\"items\":[null]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UntypedItemsPage>,
             },
@@ -2295,7 +2301,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/tls-decryption/excluded-websites",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::DeleteTlsExcludedWebsitesResponse,
@@ -2311,7 +2317,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/web-control/tls-decryption/excluded-websites",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::UpdateTlsExcludedWebsitesResponse,
@@ -2327,7 +2333,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/scanning",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetScanningExclusionsResponse,
@@ -2350,7 +2356,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/scanning",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ScanningExclusion>,
             },
@@ -2364,7 +2370,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/scanning/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ScanningExclusion>,
             },
@@ -2378,7 +2384,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/scanning/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::DeleteScanningExclusionResponse,
@@ -2394,7 +2400,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/scanning/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ScanningExclusion>,
             },
@@ -2408,7 +2414,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/detected-exploits",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetDetectedExploitsResponse>,
             },
@@ -2429,7 +2435,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/detected-exploits/{detectedExploitId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetDetectedExploitResponse>,
             },
@@ -2443,7 +2449,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/categories",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetExploitMitigationCategoriesResponse,
@@ -2459,7 +2465,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/applications",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetExploitMitigationApplicationsResponse,
@@ -2482,7 +2488,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/applications",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Application>,
             },
@@ -2496,7 +2502,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Application>,
             },
@@ -2510,7 +2516,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::DeleteExploitMitigationApplicationResponse,
@@ -2526,7 +2532,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exploit-mitigation/applications/{exploitMitigationApplicationId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Application>,
             },
@@ -2540,7 +2546,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/intrusion-prevention",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusionsPage>,
             },
@@ -2561,7 +2567,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/intrusion-prevention",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusion>,
             },
@@ -2575,7 +2581,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusion>,
             },
@@ -2589,7 +2595,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::DeleteIntrusionPreventionExclusionResponse,
@@ -2605,7 +2611,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/intrusion-prevention/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusion>,
             },
@@ -2619,7 +2625,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/isolation",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusionsPage>,
             },
@@ -2640,7 +2646,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/isolation",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusion>,
             },
@@ -2654,7 +2660,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/isolation/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusion>,
             },
@@ -2668,7 +2674,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/isolation/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::DeleteIsolationExclusionResponse,
@@ -2684,7 +2690,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/exclusions/isolation/{exclusionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::NetworkExclusion>,
             },
@@ -2698,7 +2704,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/peripheral-control/peripherals",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetPeripheralsResponse>,
             },
@@ -2719,7 +2725,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/peripheral-control/peripherals/{peripheralId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Peripheral>,
             },
@@ -2733,7 +2739,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/event-journal/{endpointType}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EventJournalSettings>,
             },
@@ -2747,7 +2753,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/settings/event-journal/{endpointType}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EventJournalSettings>,
             },
@@ -2761,7 +2767,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/migrations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetMigrationsResponse>,
             },
@@ -2782,7 +2788,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/migrations",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MigrationJob>,
             },
@@ -2796,7 +2802,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/migrations/{migrationJobId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MigrationJob>,
             },
@@ -2810,7 +2816,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/migrations/{migrationJobId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MigrationJob>,
             },
@@ -2824,7 +2830,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/migrations/{migrationJobId}/endpoints",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetMigrationEndpointsResponse,
@@ -2847,7 +2853,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetPoliciesResponse>,
             },
@@ -2868,7 +2874,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -2882,7 +2888,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/settings",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetPolicySettingsMetadataResponse,
@@ -2898,7 +2904,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -2912,7 +2918,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeletePolicyResponse>,
             },
@@ -2926,7 +2932,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -2940,7 +2946,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}/settings",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PolicySettings>,
             },
@@ -2954,7 +2960,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}/settings",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PolicySettings>,
             },
@@ -2968,7 +2974,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}/settings/reset",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PolicySettings>,
             },
@@ -2982,7 +2988,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}/settings/{settingKey}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "null",
+                defaults: &["null"],
                 envelope: None,
                 check: rt::fake::round_trip::<rt::serde_json::Value>,
             },
@@ -2996,7 +3002,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}/settings/{settingKey}/reset",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "null",
+                defaults: &["null"],
                 envelope: None,
                 check: rt::fake::round_trip::<rt::serde_json::Value>,
             },
@@ -3010,7 +3016,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyId}/clone",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -3024,7 +3030,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -3038,7 +3044,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -3052,7 +3058,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/settings",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PolicySettings>,
             },
@@ -3066,7 +3072,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/settings",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PolicySettings>,
             },
@@ -3080,7 +3086,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/settings/reset",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PolicySettings>,
             },
@@ -3094,7 +3100,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/settings/{settingKey}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "null",
+                defaults: &["null"],
                 envelope: None,
                 check: rt::fake::round_trip::<rt::serde_json::Value>,
             },
@@ -3108,7 +3114,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/settings/{settingKey}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "null",
+                defaults: &["null"],
                 envelope: None,
                 check: rt::fake::round_trip::<rt::serde_json::Value>,
             },
@@ -3122,7 +3128,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/settings/{settingKey}/reset",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "null",
+                defaults: &["null"],
                 envelope: None,
                 check: rt::fake::round_trip::<rt::serde_json::Value>,
             },
@@ -3136,7 +3142,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/policies/{policyType}/base/clone",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Policy>,
             },
@@ -3150,7 +3156,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointGroupsPage>,
             },
@@ -3171,7 +3177,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointGroup>,
             },
@@ -3185,7 +3191,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/types/{groupType}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointGroupsPage>,
             },
@@ -3206,7 +3212,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointGroup>,
             },
@@ -3220,7 +3226,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteEndpointGroupResponse>,
             },
@@ -3234,7 +3240,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::EndpointGroup>,
             },
@@ -3248,7 +3254,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}/endpoints",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetEndpointsInGroupResponse>,
             },
@@ -3266,7 +3272,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}/endpoints",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AddEndpointsToGroupResponse>,
             },
@@ -3280,7 +3286,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}/endpoints",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::RemoveEndpointsFromGroupResponse,
@@ -3296,7 +3302,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/endpoint-groups/{groupId}/endpoints/{endpointId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::RemoveEndpointFromGroupResponse,
@@ -3312,7 +3318,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/packages/recommended",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetRecommendedPackagesResponse,
@@ -3328,7 +3334,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/packages/static",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetStaticPackagesResponse>,
             },
@@ -3342,7 +3348,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/packages/static/{staticPackageId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::StaticPackage>,
             },
@@ -3356,7 +3362,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/packages/static/{staticPackageId}/add",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::StaticPackage>,
             },
@@ -3370,7 +3376,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/comments",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetPackageCommentsResponse>,
             },
@@ -3384,7 +3390,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/comments/{staticPackageId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PackageComment>,
             },
@@ -3398,7 +3404,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/comments/{staticPackageId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PackageComment>,
             },
@@ -3412,7 +3418,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/endpoint/v1/software/comments/{staticPackageId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeletePackageCommentResponse>,
             },
@@ -3426,7 +3432,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListOfFirewallsResponse>,
             },
@@ -3447,7 +3453,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls/{firewallId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteFirewallResponse>,
             },
@@ -3461,7 +3467,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls/{firewallId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Firewall>,
             },
@@ -3475,7 +3481,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls/{firewallId}/action",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunActionResponse>,
             },
@@ -3489,7 +3495,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls/actions/firmware-upgrade-check",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CheckFirmwareResponse>,
             },
@@ -3503,7 +3509,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls/actions/firmware-upgrade",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UpgradeFirewallResponse>,
             },
@@ -3517,7 +3523,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewalls/actions/firmware-upgrade",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CancelUpgradeResponse>,
             },
@@ -3531,7 +3537,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RetrieveGroupsResponse>,
             },
@@ -3552,7 +3558,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateGroupResponse>,
             },
@@ -3566,7 +3572,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::FirewallDeleteGroupResponse>,
             },
@@ -3580,7 +3586,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-groups/{groupId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::FirewallGroup>,
             },
@@ -3594,7 +3600,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-groups/{groupId}/firewalls/sync-status",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::FirewallsSyncStatusResponse>,
             },
@@ -3615,7 +3621,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RetrieveMdrThreatResponse>,
             },
@@ -3629,7 +3635,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/settings",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PatchMdrThreatResponse>,
             },
@@ -3643,7 +3649,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateIndicatorsResponse>,
             },
@@ -3657,7 +3663,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteAllIoCsResponse>,
             },
@@ -3671,7 +3677,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators/delete",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteIndicatorsResponse>,
             },
@@ -3685,7 +3691,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/mdr-threat-feed/indicators/search",
             status: 202,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SearchIndicatorsResponse>,
             },
@@ -3699,7 +3705,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/firewall/v1/firewall-config/firewalls/{firewallId}/transactions/{transactionId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RetrieveTransactionResponse>,
             },
@@ -3713,7 +3719,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/licenses/v1/licenses",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetLicensesResponse>,
             },
@@ -3727,7 +3733,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/licenses/v1/licenses/firewalls",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetFirewallsResponse>,
             },
@@ -3748,7 +3754,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/categories",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListCategoriesResponse>,
             },
@@ -3762,7 +3768,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/categories/{categoryId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QueryCategory>,
             },
@@ -3776,7 +3782,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetQueriesResponse>,
             },
@@ -3797,7 +3803,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/{queryId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetQueryResponse>,
             },
@@ -3811,7 +3817,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/runs",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListQueryRunsResponse>,
             },
@@ -3832,7 +3838,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/runs",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LiveDiscoverQueryRun>,
             },
@@ -3846,7 +3852,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/runs/{runId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LiveDiscoverQueryRun>,
             },
@@ -3860,7 +3866,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/runs/{runId}/endpoints",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetEndpointsResponse>,
             },
@@ -3881,7 +3887,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/queries/runs/{runId}/results",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetResultsResponse>,
             },
@@ -3899,7 +3905,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/enrichment-pivots",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetEnrichmentsResponse>,
             },
@@ -3913,7 +3919,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/enrichment-pivots",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Enrichment>,
             },
@@ -3927,7 +3933,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/enrichment-pivots/{enrichmentPivotId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteEnrichmentResponse>,
             },
@@ -3941,7 +3947,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/live-discover/v1/enrichment-pivots/{enrichmentPivotId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Enrichment>,
             },
@@ -3955,7 +3961,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/static-setup-data/ixm-auto-enrollment",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::IxmEnrollmentSettingsResponse,
@@ -3971,7 +3977,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/operating-systems",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListMobileOSsResponse>,
             },
@@ -3992,7 +3998,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/operating-systems/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Os>,
             },
@@ -4006,7 +4012,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetListOfDevicesResponse>,
             },
@@ -4027,7 +4033,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateMobileDeviceResponse>,
             },
@@ -4041,7 +4047,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetMobileDeviceResponse>,
             },
@@ -4055,7 +4061,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UpdateMobileDeviceResponse>,
             },
@@ -4069,7 +4075,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteMobileDeviceResponse>,
             },
@@ -4083,7 +4089,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/properties",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListDevicePropertiesResponse>,
             },
@@ -4104,7 +4110,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/properties",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeviceProperty>,
             },
@@ -4118,7 +4124,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/properties/{propertyKey}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeviceProperty>,
             },
@@ -4132,7 +4138,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/properties/{propertyKey}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeletePropertyByKeyResponse>,
             },
@@ -4146,7 +4152,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/compliance-violations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListViolationsResponse>,
             },
@@ -4167,7 +4173,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/scan-results",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListIxmScanResultsResponse>,
             },
@@ -4188,7 +4194,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/policies",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListAssignedPoliciesResponse>,
             },
@@ -4209,7 +4215,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/installed-apps",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListInstalledAppsResponse>,
             },
@@ -4230,7 +4236,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/devices/{id}/location",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MobileGetLocationResponse>,
             },
@@ -4244,7 +4250,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/device-groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListDeviceGroupsResponse>,
             },
@@ -4265,7 +4271,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/device-groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeviceGroup>,
             },
@@ -4279,7 +4285,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/device-groups/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeviceGroupByIdResponse>,
             },
@@ -4293,7 +4299,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/device-groups/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeviceGroup>,
             },
@@ -4307,7 +4313,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/device-groups/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteDeviceGroupResponse>,
             },
@@ -4321,7 +4327,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetListOfActionsResponse>,
             },
@@ -4342,7 +4348,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetActionByIdResponse>,
             },
@@ -4356,7 +4362,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteActionResponse>,
             },
@@ -4370,7 +4376,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/sync",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SyncActionResponse>,
             },
@@ -4384,7 +4390,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/get-logs",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetLogsActionResponse>,
             },
@@ -4398,7 +4404,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/scan",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ScanActionResponse>,
             },
@@ -4412,7 +4418,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/unenroll",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UnenrollActionResponse>,
             },
@@ -4426,7 +4432,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/send-message",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SendMessageActionResponse>,
             },
@@ -4440,7 +4446,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/locate",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LocateActionResponse>,
             },
@@ -4454,7 +4460,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/lock",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::LockActionResponse>,
             },
@@ -4468,7 +4474,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/actions/wipe",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::WipeActionResponse>,
             },
@@ -4482,7 +4488,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/app-groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListAppGroupsResponse>,
             },
@@ -4503,7 +4509,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/app-groups",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AppGroup>,
             },
@@ -4517,7 +4523,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/app-groups/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetAppGroupByIdResponse>,
             },
@@ -4531,7 +4537,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/app-groups/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteAppGroupResponse>,
             },
@@ -4545,7 +4551,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/mobile/v1/app-groups/{id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AppGroup>,
             },
@@ -4559,7 +4565,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/roles",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PartnerListAllRolesResponse>,
             },
@@ -4573,7 +4579,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/roles",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RoleDetails>,
             },
@@ -4587,7 +4593,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/roles/{roleId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RoleDetails>,
             },
@@ -4601,7 +4607,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/roles/{roleId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::PartnerDeleteRoleByIdResponse,
@@ -4617,7 +4623,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/roles/{roleId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RoleDetails>,
             },
@@ -4631,7 +4637,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/roles/permission-sets",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::PartnerGetPermissionSetsResponse,
@@ -4647,7 +4653,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PartnerListAllAdminsResponse>,
             },
@@ -4668,7 +4674,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PartnerAdmin>,
             },
@@ -4682,7 +4688,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins/{adminId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PartnerAdmin>,
             },
@@ -4696,7 +4702,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins/{adminId}/role-assignments",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::PartnerListAdminRoleAssignmentsResponse,
@@ -4712,7 +4718,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins/{adminId}/role-assignments",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PartnerRoleAssignment>,
             },
@@ -4726,7 +4732,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins/{adminId}/role-assignments/{assignmentId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PartnerRoleAssignment>,
             },
@@ -4740,7 +4746,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/admins/{adminId}/role-assignments/{assignmentId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::PartnerRemoveAdminRoleAssignmentResponse,
@@ -4756,7 +4762,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/partner/v1/billing/usage/{year}/{month}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetUsageReportResponse>,
             },
@@ -4774,7 +4780,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/switch/v1/settings/mac-filtering",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MacFilter>,
             },
@@ -4788,7 +4794,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/switch/v1/settings/mac-filtering",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MacFilter>,
             },
@@ -4802,7 +4808,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/switch/v1/tasks",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RetrieveTasksResponse>,
             },
@@ -4823,7 +4829,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/user-activity-verification/v1/attestations",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AddNewAttestationResponse>,
             },
@@ -4837,7 +4843,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/user-activity-verification/v1/attestations/{attestationId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetAttestationResponse>,
             },
@@ -4851,7 +4857,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/wifi/v1/settings/mac-filtering",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MacFilter>,
             },
@@ -4865,7 +4871,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/wifi/v1/settings/mac-filtering",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::MacFilter>,
             },
@@ -4879,7 +4885,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/wifi/v1/tasks",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::WiFiManagementRetrieveTasksResponse,
@@ -4902,7 +4908,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/runs",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::XdrQueryListQueryRunsResponse,
@@ -4925,7 +4931,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/runs",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::XdrQueryRun>,
             },
@@ -4939,7 +4945,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/runs/{runId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::XdrQueryRun>,
             },
@@ -4953,7 +4959,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/runs/{runId}/cancel",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CancelQueryRunResponse>,
             },
@@ -4967,7 +4973,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/runs/{runId}/results",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[null]}",
+                defaults: &["{\"items\":[null]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::XdrQueryGetResultsResponse>,
             },
@@ -4985,7 +4991,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/categories",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::XdrQueryListCategoriesResponse,
@@ -5001,7 +5007,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/categories/{categoryId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::QueryCategory>,
             },
@@ -5015,7 +5021,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"items\":[{}]}",
+                defaults: &["{\"items\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListQueriesResponse>,
             },
@@ -5036,7 +5042,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/xdr-query/v1/queries/{queryId}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetAQueryResponse>,
             },

@@ -15,7 +15,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/stats",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetFactoryStatsResponse>,
             },
@@ -28,7 +28,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/users",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetAllUsersResponse>,
             },
@@ -41,7 +41,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/alerts",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"users\":[{}]}",
+                defaults: &["{\"users\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetAppAlertsResponse>,
             },
@@ -58,7 +58,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/alerts",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AppAlert>,
             },
@@ -71,7 +71,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/alerts/session",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"users\":[{}]}",
+                defaults: &["{\"users\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetSessionAlertsResponse>,
             },
@@ -88,7 +88,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/alerts/{alert_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AppAlert>,
             },
@@ -101,7 +101,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/admin/alerts/{alert_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::AppAlert>,
             },
@@ -204,7 +204,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListOrganizationGroupsResponse,
@@ -219,7 +219,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::CreateOrganizationGroupResponse,
@@ -234,7 +234,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/groups/{group_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::UpdateOrganizationGroupResponse,
@@ -312,7 +312,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetSessionOrganizationsResponse,
@@ -327,7 +327,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateOrganizationResponse>,
             },
@@ -340,7 +340,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/all",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetOrganizationsResponse>,
             },
@@ -353,7 +353,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/all/public",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetOrganizationsPublicResponse,
@@ -368,7 +368,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/all/public",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetPublicOrganizationsByIdResponse,
@@ -383,7 +383,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/invites/consume",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ConsumeInviteResponse>,
             },
@@ -396,7 +396,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Organization>,
             },
@@ -409,7 +409,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Organization>,
             },
@@ -431,7 +431,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/public",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Organization>,
             },
@@ -444,7 +444,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/public",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Organization>,
             },
@@ -457,7 +457,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/admin",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Organization>,
             },
@@ -479,7 +479,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/invites",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetInvitesResponse>,
             },
@@ -492,7 +492,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/invites/{invite_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::DeleteInviteResponse>,
             },
@@ -541,7 +541,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/users",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"users\":[{}]}",
+                defaults: &["{\"users\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetOrganizationUsersResponse>,
             },
@@ -594,7 +594,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/users/projects/{project_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetOrganizationProjectUserListResponse,
@@ -645,7 +645,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/users/{user_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::User>,
             },
@@ -658,7 +658,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/users/{user_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::User>,
             },
@@ -680,7 +680,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/users/{user_id}/profile",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::User>,
             },
@@ -702,7 +702,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/users/{user_id}/activity",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::User>,
             },
@@ -715,7 +715,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/users/{user_id}/activity",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::User>,
             },
@@ -755,7 +755,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/user/{user_id}/organizations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetUserOrganizationsResponse>,
             },
@@ -777,7 +777,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/user/{user_id}/tokens",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListTokensResponse>,
             },
@@ -790,7 +790,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/user/{user_id}/tokens",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Token>,
             },

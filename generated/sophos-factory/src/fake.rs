@@ -15,7 +15,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Project>,
             },
@@ -46,7 +46,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/groups",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProjectGroupsResponse>,
             },
@@ -86,7 +86,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/users",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProjectUsersResponse>,
             },
@@ -126,7 +126,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/invites",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProjectInvitesResponse>,
             },
@@ -184,7 +184,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/image",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SetProjectImageResponse>,
             },
@@ -197,7 +197,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"pipelines\":[{}]}",
+                defaults: &["{\"pipelines\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListPipelinesResponse>,
             },
@@ -214,7 +214,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreatePipelineResponse>,
             },
@@ -227,7 +227,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Pipeline>,
             },
@@ -258,7 +258,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"pipeline_revisions\":[{}]}",
+                defaults: &["{\"pipeline_revisions\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetPipelineRevisionsResponse>,
             },
@@ -275,7 +275,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::CreatePipelineRevisionResponse,
@@ -290,7 +290,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions/{revision_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PipelineRevision>,
             },
@@ -321,7 +321,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions/{revision_id}/revisions",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetPipelineRevisionPipelineRevisionsResponse,
@@ -336,7 +336,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/image",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::SetPipelineImageResponse>,
             },
@@ -349,7 +349,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::GetCatalogResponse>,
             },
@@ -362,7 +362,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}/revisions/{revision_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::PipelineRevision>,
             },
@@ -375,7 +375,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}/revisions/{revision_id}/pipelines",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetCatalogPipelineRevisionPipelinesResponse,
@@ -390,7 +390,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}/revisions/{revision_id}/revisions",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetCatalogPipelineRevisionPipelineRevisionsResponse,
@@ -405,7 +405,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}/revisions/{revision_id}/clone",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CloneCatalogPipelineResponse>,
             },
@@ -418,7 +418,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}/revisions/{revision_id}/run",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunCatalogPipelineResponse>,
             },
@@ -431,7 +431,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions/{revision_id}/pipelines",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetPipelineRevisionPipelinesResponse,
@@ -446,7 +446,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions/{revision_id}/clone",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ClonePipelineResponse>,
             },
@@ -459,7 +459,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/pipelines/{_id}/revisions/{revision_id}/run",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunPipelineResponse>,
             },
@@ -472,7 +472,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/credentials",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"credentials\":[{}]}",
+                defaults: &["{\"credentials\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListCredentialsResponse>,
             },
@@ -489,7 +489,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/credentials",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateCredentialResponse>,
             },
@@ -502,7 +502,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/credentials/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Credential>,
             },
@@ -515,7 +515,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/credentials/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::UpdateCredentialResponse>,
             },
@@ -537,7 +537,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"projects\":[{}]}",
+                defaults: &["{\"projects\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProjectsResponse>,
             },
@@ -554,7 +554,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/organizations",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListSharingCatalogsOrganizationsResponse,
@@ -569,7 +569,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"pipelines\":[{}]}",
+                defaults: &["{\"pipelines\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListCatalogPipelinesResponse>,
             },
@@ -586,7 +586,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Pipeline>,
             },
@@ -599,7 +599,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/catalogs/{catalog_id}/pipelines/{pipeline_id}/revisions",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"pipeline_revisions\":[{}]}",
+                defaults: &["{\"pipeline_revisions\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::GetCatalogPipelineRevisionsResponse,
@@ -618,7 +618,9 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/jobs",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"jobs\":[{\"name\":\"string\",\"pipeline_id\":\"string\",\"trigger_type\":\"manual\"}]}",
+                defaults: &[
+                    "{\"jobs\":[{\"name\":\"string\",\"pipeline_id\":\"string\",\"trigger_type\":\"manual\"}]}",
+                ],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListJobsResponse>,
             },
@@ -635,7 +637,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/jobs",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CreateJobResponse>,
             },
@@ -648,7 +650,9 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/jobs/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"name\":\"string\",\"pipeline_id\":\"string\",\"trigger_type\":\"manual\"}",
+                defaults: &[
+                    "{\"name\":\"string\",\"pipeline_id\":\"string\",\"trigger_type\":\"manual\"}",
+                ],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Job>,
             },
@@ -688,7 +692,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/jobs/{_id}/run",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunJobResponse>,
             },
@@ -701,7 +705,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/runner_managers",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProjectManagersResponse>,
             },
@@ -714,7 +718,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/agents",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListProjectRunnerAgentsResponse,
@@ -729,7 +733,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/runs",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"runs\":[{}]}",
+                defaults: &["{\"runs\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::ListProjectRunsResponse>,
             },
@@ -746,7 +750,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/runs/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::Run>,
             },
@@ -777,7 +781,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/runs/{_id}/run",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RerunRunResponse>,
             },
@@ -790,7 +794,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/projects/{project_id}/runs/{_id}/cancel",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::CancelRunResponse>,
             },
@@ -812,7 +816,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/projects",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"projects\":[{}]}",
+                defaults: &["{\"projects\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListOrganizationProjectsResponse,
@@ -831,7 +835,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/projects",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::CreateOrganizationProjectResponse,
@@ -846,7 +850,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/catalogs/shared",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{\"projects\":[{}]}",
+                defaults: &["{\"projects\":[{}]}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListOrganizationSharedCatalogsResponse,
@@ -865,7 +869,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/catalogs/shared/access_requests",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListOrganizationSharedCatalogAccessRequestsResponse,
@@ -880,7 +884,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/catalogs/{catalog_id}/access",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListCatalogOrganizationAccessResponse,
@@ -904,7 +908,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/catalogs/{catalog_id}/access_requests",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListCatalogAccessRequestsResponse,
@@ -937,7 +941,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/agents",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListOrganizationRunnerAgentsResponse,
@@ -961,7 +965,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/agents/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunnerAgent>,
             },
@@ -992,7 +996,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/agents/{_id}/key",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::RegenerateRunnerAgentKeyResponse,
@@ -1025,7 +1029,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/runner_managers",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::ListOrganizationRunnerManagersResponse,
@@ -1040,7 +1044,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/runner_managers",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunnerManager>,
             },
@@ -1053,7 +1057,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/runner_managers/{_id}",
             status: 200,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<crate::types::RunnerManager>,
             },
@@ -1084,7 +1088,7 @@ static API: rt::fake::FakeApi = rt::fake::FakeApi {
             path: "/organizations/{organization_id}/runner_managers/{_id}/key",
             status: 201,
             body: rt::fake::FakeBody::Json {
-                default: "{}",
+                defaults: &["{}"],
                 envelope: None,
                 check: rt::fake::round_trip::<
                     crate::types::RegenerateRunnerManagerKeyResponse,

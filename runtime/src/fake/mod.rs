@@ -89,8 +89,10 @@ pub enum FakeBody {
     Empty,
     /// JSON.
     Json {
-        /// The default body (the data, for an enveloped operation), built from the spec.
-        default: &'static str,
+        /// The default bodies (the data, for an enveloped operation), as JSON: the
+        /// spec's example, if it has one, then one built from the schema. The first
+        /// the crate's type accepts is served.
+        defaults: &'static [&'static str],
         /// The envelope's data path, when the API wraps every body in one.
         envelope: Option<&'static str>,
         /// Decodes a whole body with the crate's own type and encodes it again.
@@ -254,7 +256,10 @@ impl FakeServer {
     pub fn default_body_problems(&self) -> Vec<String> {
         let url = self.url();
         let problem = |operation: &FakeOperation| match operation.paging {
-            Some(_) => router::page_of(operation, router::default_items(operation), &[], &*self.vendor, &url).err(),
+            Some(_) => {
+                let items = router::default_items(operation, &*self.vendor, &url);
+                router::page_of(operation, items, &[], &*self.vendor, &url).err()
+            }
             None => router::body_of(operation, None, &*self.vendor, &url).err(),
         };
         let problems = self.api.operations.iter().filter_map(|operation| Some((operation.id, problem(operation)?)));

@@ -245,15 +245,33 @@ pub(super) fn body_of(
 ) -> Result<Option<Value>, String> {
     match &operation.body {
         FakeBody::Empty | FakeBody::Raw { .. } => Ok(data),
-        FakeBody::Json { default, envelope, check } => {
-            let data = data.unwrap_or_else(|| parse_default(operation, default));
-            let body = match envelope {
-                Some(path) => vendor.envelope(path, data, url),
-                None => data,
-            };
-            check(body).map(Some)
+        FakeBody::Json { envelope, check, .. } => {
+            let data = data.unwrap_or_else(|| default_value(operation, vendor, url));
+            check(wrapped(*envelope, data, vendor, url)).map(Some)
         }
     }
+}
+
+/// `data` in the vendor's envelope, when the API has one.
+fn wrapped(envelope: Option<&str>, data: Value, vendor: &dyn FakeVendor, url: &str) -> Value {
+    match envelope {
+        Some(path) => vendor.envelope(path, data, url),
+        None => data,
+    }
+}
+
+/// An operation's default (its data, for an enveloped one): the first of its
+/// defaults (the spec's example, then one built from its schema) that the
+/// crate's own type accepts, else the last.
+fn default_value(operation: &FakeOperation, vendor: &dyn FakeVendor, url: &str) -> Value {
+    let FakeBody::Json { defaults, envelope, check } = &operation.body else { return Value::Null };
+    let mut parsed = defaults.iter().map(|text| parse_default(operation, text)).peekable();
+    while let Some(value) = parsed.next() {
+        if parsed.peek().is_none() || check(wrapped(*envelope, value.clone(), vendor, url)).is_ok() {
+            return value;
+        }
+    }
+    Value::Null
 }
 
 /// One page of a list operation: `items` in its default page (or envelope),
@@ -265,13 +283,13 @@ pub(super) fn page_of(
     vendor: &dyn FakeVendor,
     url: &str,
 ) -> Result<Value, String> {
-    let (FakeBody::Json { default, envelope, check }, Some(paging)) = (&operation.body, &operation.paging) else {
+    let (FakeBody::Json { envelope, check, .. }, Some(paging)) = (&operation.body, &operation.paging) else {
         return Err(format!("`{}` has no JSON list body", operation.id));
     };
     let mut page = match envelope {
         Some(path) => vendor.envelope(path, Value::Array(items), url),
         None => {
-            let mut page = parse_default(operation, default);
+            let mut page = default_value(operation, vendor, url);
             pages::set(&mut page, paging.items, Value::Array(items));
             page
         }
@@ -286,16 +304,15 @@ pub(super) fn page_of(
 }
 
 /// The items of a list operation's default page.
-pub(super) fn default_items(operation: &FakeOperation) -> Vec<Value> {
-    let (FakeBody::Json { default, envelope, .. }, Some(paging)) = (&operation.body, &operation.paging) else {
+pub(super) fn default_items(operation: &FakeOperation, vendor: &dyn FakeVendor, url: &str) -> Vec<Value> {
+    let (FakeBody::Json { envelope, .. }, Some(paging)) = (&operation.body, &operation.paging) else {
         return Vec::new();
     };
-    let default = parse_default(operation, default);
+    let default = default_value(operation, vendor, url);
     // An enveloped default is the data itself: the list.
-    let items = if envelope.is_some() {
-        Some(&default)
-    } else {
-        default.pointer(&format!("/{}", paging.items.replace('.', "/")))
+    let items = match envelope {
+        Some(_) => Some(&default),
+        None => default.pointer(&format!("/{}", paging.items.replace('.', "/"))),
     };
     items.and_then(Value::as_array).cloned().unwrap_or_default()
 }

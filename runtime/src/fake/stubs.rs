@@ -224,7 +224,8 @@ impl<'a, I, B> ListStub<'a, I, B> {
 
     /// Answers with the default page of the spec (one item built from its schema).
     pub fn succeeds(self) {
-        let items = router::default_items(self.target.operation);
+        let fake = self.target.fake;
+        let items = router::default_items(self.target.operation, &*fake.vendor, &fake.url());
         self.answer(items);
     }
 
