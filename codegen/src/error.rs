@@ -56,6 +56,11 @@ impl Pointer {
         Pointer(self.0.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_owned()))
     }
 
+    /// A pointer already escaped, as written (`/paths/~1a/get`).
+    pub(crate) fn from_escaped(text: String) -> Self {
+        Pointer(text)
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }

@@ -72,8 +72,8 @@ pub struct GeneratedCrate {
 /// errors name and which decides JSON or YAML).
 pub fn generate(file_name: &str, bytes: &[u8], config: &ApiConfig) -> Result<GeneratedCrate, Error> {
     let loaded = load::load(file_name, bytes).map_err(|error| error.in_file(file_name))?;
-    let (model, warnings) =
-        build_model(&loaded.document, &loaded.origin, config).map_err(|error| error.in_file(file_name))?;
+    let (model, warnings) = build_model(&loaded.document, &loaded.origin, config)
+        .map_err(|error| loaded.origin.as_written(error).in_file(file_name))?;
     let provenance = render::Provenance { spec_file: file_name, sha256: &loaded.sha256 };
     let mut files = render::render(&model, &provenance).map_err(|message| Error {
         file: file_name.to_owned(),

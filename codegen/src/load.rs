@@ -25,6 +25,19 @@ pub(crate) struct Origin {
     pub(crate) webhooks: Vec<String>,
 }
 
+/// The format name of a Swagger 2.0 document.
+const SWAGGER_2: &str = "Swagger 2.0";
+
+impl Origin {
+    /// `error` pointing into the document as written (a Swagger 2.0 one was converted).
+    pub(crate) fn as_written(&self, mut error: SpecError) -> SpecError {
+        if self.format == SWAGGER_2 {
+            error.pointer = crate::swagger2::original_pointer(&error.pointer);
+        }
+        error
+    }
+}
+
 /// The specification versions the generator reads.
 enum Version {
     /// Read straight into the model.
@@ -140,12 +153,13 @@ fn converted(mut tree: yaml_serde::Value, version: Version) -> SpecResult<(OpenA
         }
         Version::Swagger2 => {
             crate::swagger2::upgrade(&mut tree)?;
-            Origin { format: "Swagger 2.0".to_owned(), webhooks: Vec::new() }
+            Origin { format: SWAGGER_2.to_owned(), webhooks: Vec::new() }
         }
         Version::V30(version) => Origin { format: format!("OpenAPI {version}"), webhooks: Vec::new() },
     };
     let as_converted = serde_json::to_value(&tree).unwrap_or(Value::Null);
-    Ok((from_normalized_tree(tree, || as_converted.clone())?, origin))
+    let document = from_normalized_tree(tree, || as_converted.clone()).map_err(|error| origin.as_written(error))?;
+    Ok((document, origin))
 }
 
 /// The slow path, for the few specs with references the resolver cannot follow.

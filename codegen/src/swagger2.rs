@@ -93,6 +93,30 @@ pub(crate) fn upgrade(document: &mut Value) -> SpecResult<()> {
     Ok(())
 }
 
+/// Where a place of the converted document was in the Swagger 2.0 one, so
+/// errors point into the file as written: `components/schemas/Pet` is
+/// `definitions/Pet`, a response's `content/<type>/schema` its `schema`, and a
+/// request body the operation's `parameters` (its body or form parameters).
+pub(crate) fn original_pointer(pointer: &Pointer) -> Pointer {
+    let segments: Vec<&str> = pointer.as_str().split('/').skip(1).collect();
+    let (kept, rest): (Vec<&str>, &[&str]) = match segments.as_slice() {
+        ["components", "schemas", rest @ ..] => (vec!["definitions"], rest),
+        ["components", "securitySchemes", rest @ ..] => (vec!["securityDefinitions"], rest),
+        ["components", "parameters", rest @ ..] => (vec!["parameters"], rest),
+        ["components", "requestBodies", name, "content", _, rest @ ..] => (vec!["parameters", name], rest),
+        ["components", "requestBodies", name, ..] => (vec!["parameters", name], &[]),
+        ["components", "responses", name, "content", _, rest @ ..] => (vec!["responses", name], rest),
+        ["components", "responses", rest @ ..] => (vec!["responses"], rest),
+        ["paths", path, method, "requestBody", ..] => (vec!["paths", path, method, "parameters"], &[]),
+        ["paths", path, method, "responses", status, "content", _, rest @ ..] => {
+            (vec!["paths", path, method, "responses", status], rest)
+        }
+        _ => return pointer.clone(),
+    };
+    let text: String = kept.iter().chain(rest).map(|segment| format!("/{segment}")).collect();
+    Pointer::from_escaped(text)
+}
+
 /// `schemes`, `host` and `basePath` → one server per scheme (https first).
 fn servers(root: &Mapping) -> Value {
     let host = root.get("host").and_then(Value::as_str);
@@ -552,6 +576,30 @@ definitions:
       owner: {type: string, x-nullable: true}
   Error: {type: object, properties: {message: {type: string}}}
 ";
+
+    #[test]
+    fn errors_point_at_the_places_of_the_document_as_written() {
+        let original = |pointer: &str| original_pointer(&Pointer::from_escaped(pointer.to_owned())).to_string();
+        assert_eq!(original("/components/schemas/Pet/properties/id"), "/definitions/Pet/properties/id");
+        assert_eq!(original("/components/securitySchemes/key"), "/securityDefinitions/key");
+        assert_eq!(
+            original("/components/responses/NotFound/content/application~1json/schema"),
+            "/responses/NotFound/schema"
+        );
+        assert_eq!(
+            original("/components/requestBodies/pet/content/application~1json/schema"),
+            "/parameters/pet/schema"
+        );
+        assert_eq!(
+            original("/paths/~1pets/post/requestBody/content/application~1json/schema"),
+            "/paths/~1pets/post/parameters"
+        );
+        assert_eq!(
+            original("/paths/~1pets/get/responses/200/content/application~1json/schema/items"),
+            "/paths/~1pets/get/responses/200/schema/items"
+        );
+        assert_eq!(original("/paths/~1pets/get/operationId"), "/paths/~1pets/get/operationId");
+    }
 
     #[test]
     fn servers_components_and_references_take_their_3_0_places() {

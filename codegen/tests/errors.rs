@@ -93,6 +93,23 @@ fn a_document_that_claims_3_1_but_is_broken_names_the_file_pointer_and_cause() {
 }
 
 #[test]
+fn a_broken_swagger_2_document_points_into_the_file_as_written() {
+    let swagger = |body: &str| format!("swagger: '2.0'\ninfo: {{title: t, version: '1'}}\n{body}");
+    let dangling = swagger(
+        "paths: {}\ndefinitions:\n  Pet:\n    type: object\n    properties:\n      owner: {$ref: '#/definitions/Person'}\n",
+    );
+    let error = error_of_file("pets.yaml", &dangling);
+    assert_eq!(error.pointer, "/definitions/Pet/properties/owner", "{error}");
+    assert!(error.message.contains("points to nothing"), "{error}");
+
+    let response = swagger(
+        "produces: [application/json]\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {type: array, items: {$ref: '#/definitions/Missing'}}\n",
+    );
+    let error = error_of_file("pets.yaml", &response);
+    assert_eq!(error.pointer, "/paths/~1pets/get/responses/200/schema/items", "{error}");
+}
+
+#[test]
 fn a_parameter_without_schema_or_content_is_named() {
     let error = error_of(
         "paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: q, in: query}\n      responses: {'200': {description: ok}}\n",
