@@ -56,11 +56,13 @@ impl wiremock::Respond for Router {
         let state = &mut *guard;
         let method = request.method.as_str();
         let url = self.url_of(request);
+        // Messages leave the query out: it may carry a credential (an invitation token).
+        let shown = &url[..url::Position::AfterPath];
         if method == "POST" && request.url.path() == TOKEN_PATH {
             return issue_token(state, request);
         }
         let Some((operation, path_params)) = self.route(method, request.url.path()) else {
-            let message = format!("{method} {url}: no operation of the API has this method and path");
+            let message = format!("{method} {shown}: no operation of the API has this method and path");
             state.unexpected.push(message.clone());
             return self.error(StatusCode::NOT_FOUND, &message);
         };
@@ -87,8 +89,8 @@ impl wiremock::Respond for Router {
         let Some(answer) = answers.rev().find(|answer| answer.conditions.iter().all(|condition| condition.holds(call)))
         else {
             let message = format!(
-                "{method} {}: operation `{}` has no stub for this request; stub it with `fake.{}()`",
-                url, operation.id, operation.stub
+                "{method} {shown}: operation `{}` has no stub for this request; stub it with `fake.{}()`",
+                operation.id, operation.stub
             );
             state.unexpected.push(message.clone());
             return self.error(StatusCode::NOT_IMPLEMENTED, &message);
@@ -104,7 +106,7 @@ impl wiremock::Respond for Router {
             Ok(body) => success(operation, body),
             Err(Problem::BadRequest(message)) => self.error(StatusCode::BAD_REQUEST, &message),
             Err(Problem::Decode(message)) => {
-                let message = format!("{method} {url}: the answer does not decode with the crate's types: {message}");
+                let message = format!("{method} {shown}: the answer does not decode with the crate's types: {message}");
                 state.unexpected.push(message.clone());
                 self.error(StatusCode::INTERNAL_SERVER_ERROR, &message)
             }
