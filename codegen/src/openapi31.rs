@@ -19,8 +19,10 @@
 //!
 //! Outside schemas: `webhooks` are removed and reported (the crate's docs and
 //! surface list them; no client method), `components/pathItems` are inlined
-//! where paths refer to them, `info.summary` joins the description, and
-//! `license.identifier` and siblings of non-schema `$ref`s are dropped.
+//! where paths refer to them, `info.summary` joins the description,
+//! `license.identifier` is dropped, and a non-schema `$ref` with a `description`
+//! or `summary` (a parameter described anew where it is used) becomes a copy of
+//! its target with them; its other siblings are dropped.
 
 use yaml_serde::{Mapping, Value};
 
@@ -46,6 +48,9 @@ const DROPPED_KEYWORDS: &[&str] = &[
 /// Keywords that only identify or annotate a schema: dropped without a note.
 const SILENT_KEYWORDS: &[&str] = &["$schema", "$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$comment", "$defs"];
 
+/// How deep described references are copied into one another.
+const MAX_NESTED_COPIES: usize = 4;
+
 /// HTTP methods of a path item.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -65,7 +70,9 @@ pub(crate) fn downgrade(document: &mut Value) -> SpecResult<Vec<String>> {
     inline_component_path_items(root)?;
     operations_have_responses(root);
     drop_mutual_tls(root);
-    walk(document);
+    // References are looked up in the document as it was (before any schema changed).
+    let original = document.clone();
+    walk(document, &original, 0);
     Ok(webhooks)
 }
 
@@ -144,12 +151,20 @@ fn drop_mutual_tls(root: &mut Mapping) {
 }
 
 /// Finds every schema (a `schema` value, a `components/schemas` entry) and
-/// converts it; elsewhere a `$ref` keeps no siblings.
-fn walk(value: &mut Value) {
+/// converts it; elsewhere a `$ref` with siblings is a described copy of its
+/// target, or keeps no siblings.
+fn walk(value: &mut Value, original: &Value, copies: usize) {
     match value {
         Value::Mapping(map) => {
             if map.contains_key("$ref") && map.len() > 1 {
-                map.retain(|key, _| key.as_str() == Some("$ref"));
+                // Copies inside copies are bounded: targets may refer to each other in a cycle.
+                match described_copy(map, original).filter(|_| copies < MAX_NESTED_COPIES) {
+                    Some(copy) => {
+                        *value = copy;
+                        walk(value, original, copies + 1);
+                    }
+                    None => map.retain(|key, _| key.as_str() == Some("$ref")),
+                }
                 return;
             }
             for (key, child) in map.iter_mut() {
@@ -162,13 +177,43 @@ fn walk(value: &mut Value) {
                     }
                     // Examples are data: never rewritten.
                     Some("example" | "examples") => {}
-                    _ => walk(child),
+                    _ => walk(child, original, copies),
                 }
             }
         }
-        Value::Sequence(items) => items.iter_mut().for_each(walk),
+        Value::Sequence(items) => items.iter_mut().for_each(|item| walk(item, original, copies)),
         _ => {}
     }
+}
+
+/// A Reference Object's local target with the reference's `description` and
+/// `summary` in place of its own (3.1 lets a reference override them); `None`
+/// when there is nothing to override, the target is not local, or it is itself
+/// a reference.
+fn described_copy(reference: &Mapping, original: &Value) -> Option<Value> {
+    let overrides: Vec<(&Value, &Value)> =
+        reference.iter().filter(|(key, _)| matches!(key.as_str(), Some("description" | "summary"))).collect();
+    if overrides.is_empty() {
+        return None;
+    }
+    let pointer = reference.get("$ref")?.as_str()?.strip_prefix('#')?;
+    let target = pointer.split('/').skip(1).try_fold(original, |node, segment| {
+        let key =
+            percent_encoding::percent_decode_str(segment).decode_utf8_lossy().replace("~1", "/").replace("~0", "~");
+        node.get(key.as_str())
+    })?;
+    let Value::Mapping(target) = target else { return None };
+    if target.contains_key("$ref") {
+        return None;
+    }
+    let mut copy = target.clone();
+    for (key, text) in overrides {
+        // `summary` only where the target has one (examples, path items): no 3.0 object gains a field.
+        if key.as_str() == Some("description") || copy.contains_key(key) {
+            copy.insert(key.clone(), text.clone());
+        }
+    }
+    Some(Value::Mapping(copy))
 }
 
 /// Converts one schema and everything under it.
@@ -389,6 +434,37 @@ mod tests {
         assert_eq!(lossy["type"], "object");
         assert!(lossy["description"].as_str().unwrap().contains("`patternProperties`"), "{lossy:?}");
         assert!(lossy.get("$comment").is_none());
+    }
+
+    #[test]
+    fn a_reference_described_where_it_is_used_is_a_copy_with_that_description() {
+        let (document, _) = downgraded(
+            "openapi: 3.1.0\npaths:\n  /pets:\n    get:\n      parameters:\n\
+             \x20       - {$ref: '#/components/parameters/Limit', description: Pets per page., summary: Ignored.}\n\
+             \x20       - {$ref: '#/components/parameters/Limit'}\n\
+             \x20       - {$ref: '#/components/parameters/Missing', description: Gone.}\n\
+             components:\n  parameters:\n    Limit: {name: limit, in: query, description: Items per page., schema: {type: [integer, 'null']}}\n",
+        );
+        let parameters = &document["paths"]["/pets"]["get"]["parameters"];
+        assert_eq!(
+            parameters[0],
+            yaml("{name: limit, in: query, description: Pets per page., schema: {type: integer, nullable: true}}")
+        );
+        assert_eq!(parameters[1], yaml("{$ref: '#/components/parameters/Limit'}"));
+        assert_eq!(parameters[2], yaml("{$ref: '#/components/parameters/Missing'}"), "left for the resolver to report");
+
+        // Targets that contain described references to themselves are copied a bounded number of times.
+        let (cyclic, _) = downgraded(
+            "openapi: 3.1.0\npaths: {}\ncomponents:\n  responses:\n    \
+             A: {description: a, headers: {X: {$ref: '#/components/responses/A', description: again}}}\n",
+        );
+        let mut depth = 0;
+        let mut node = &cyclic["components"]["responses"]["A"];
+        while let Some(inner) = node.get("headers").and_then(|headers| headers.get("X")) {
+            depth += 1;
+            node = inner;
+        }
+        assert_eq!((depth, node), (MAX_NESTED_COPIES + 1, &yaml("{$ref: '#/components/responses/A'}")));
     }
 
     #[test]
