@@ -49,71 +49,6 @@ pub(super) struct Router {
     pub(super) root: Url,
 }
 
-impl wiremock::Respond for Router {
-    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let mut guard = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // One borrow of the whole state, so its fields are borrowed apart.
-        let state = &mut *guard;
-        let method = request.method.as_str();
-        let url = self.url_of(request);
-        // Messages leave the query out: it may carry a credential (an invitation token).
-        let shown = &url[..url::Position::AfterPath];
-        if method == "POST" && request.url.path() == TOKEN_PATH {
-            return issue_token(state, request);
-        }
-        let Some((operation, path_params)) = self.route(method, request.url.path()) else {
-            let message = format!("{method} {shown}: no operation of the API has this method and path");
-            state.unexpected.push(message.clone());
-            return self.error(StatusCode::NOT_FOUND, &message);
-        };
-        let mut headers = request.headers.clone();
-        let credentials = headers.remove("authorization");
-        state.calls.push(RecordedCall {
-            operation: operation.id,
-            method: method.to_owned(),
-            url: url.clone(),
-            path_params,
-            headers: redacted(headers, credentials.is_some()),
-            body: Bytes::from(request.body.clone()),
-        });
-        if let Err(message) = self.check_credentials(state, credentials.as_ref()) {
-            return self.error(StatusCode::UNAUTHORIZED, message);
-        }
-        let call = state.calls.last().expect("recorded above");
-        let nth = state.calls.iter().filter(|earlier| earlier.operation == operation.id).count();
-        if let Some(failure) = take_failure(&mut state.failures, call, nth) {
-            return self.failure(&failure);
-        }
-        let call = state.calls.last().expect("recorded above");
-        let answers = state.answers.get(operation.id).into_iter().flatten();
-        let Some(answer) = answers.rev().find(|answer| answer.conditions.iter().all(|condition| condition.holds(call)))
-        else {
-            let message = format!(
-                "{method} {shown}: operation `{}` has no stub for this request; stub it with `fake.{}()`",
-                operation.id, operation.stub
-            );
-            state.unexpected.push(message.clone());
-            return self.error(StatusCode::NOT_IMPLEMENTED, &message);
-        };
-        let answered = match &answer.reply {
-            Reply::Raw { status, content_type, body } => {
-                return ResponseTemplate::new(status.as_u16()).set_body_raw(body.to_vec(), content_type);
-            }
-            Reply::Data(data) => body_of(operation, data.clone(), &*self.vendor, url.as_str()).map_err(Problem::Decode),
-            Reply::List { items, page_size } => self.page(operation, items, *page_size, &url),
-        };
-        match answered {
-            Ok(body) => success(operation, body),
-            Err(Problem::BadRequest(message)) => self.error(StatusCode::BAD_REQUEST, &message),
-            Err(Problem::Decode(message)) => {
-                let message = format!("{method} {shown}: the answer does not decode with the crate's types: {message}");
-                state.unexpected.push(message.clone());
-                self.error(StatusCode::INTERNAL_SERVER_ERROR, &message)
-            }
-        }
-    }
-}
-
 /// Why a stubbed answer could not be served.
 enum Problem {
     /// The request asked for something the fake cannot read (a page key it never handed out).
@@ -122,7 +57,107 @@ enum Problem {
     Decode(String),
 }
 
+impl wiremock::Respond for Router {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if request.method.as_str() == "POST" && request.url.path() == TOKEN_PATH {
+            return issue_token(&mut state, request);
+        }
+        let url = self.url_of(request);
+        match self.route(request.method.as_str(), request.url.path()) {
+            Some((operation, path_params)) => self.serve(&mut state, operation, path_params, request, url),
+            None => {
+                let problem = "no operation of the API has this method and path";
+                self.unexpected(&mut state, StatusCode::NOT_FOUND, request, &url, problem)
+            }
+        }
+    }
+}
+
 impl Router {
+    /// One request to an operation: recorded, its credentials checked, then
+    /// answered with the failure or answer stubbed for it.
+    fn serve(
+        &self,
+        state: &mut State,
+        operation: &'static FakeOperation,
+        path_params: BTreeMap<String, String>,
+        request: &wiremock::Request,
+        url: Url,
+    ) -> ResponseTemplate {
+        let mut headers = request.headers.clone();
+        let credentials = headers.remove("authorization");
+        let call = RecordedCall {
+            operation: operation.id,
+            method: request.method.to_string(),
+            url: url.clone(),
+            path_params,
+            headers: redacted(headers, credentials.is_some()),
+            body: Bytes::from(request.body.clone()),
+        };
+        if let Err(message) = self.check_credentials(state, credentials.as_ref()) {
+            state.calls.push(call);
+            return self.error(StatusCode::UNAUTHORIZED, message);
+        }
+        let nth = 1 + state.calls.iter().filter(|earlier| earlier.operation == operation.id).count();
+        let failure = take_failure(&mut state.failures, &call, nth);
+        let answers = state.answers.get(operation.id).into_iter().flatten();
+        let answer = answers.rev().find(|answer| answer.conditions.iter().all(|condition| condition.holds(&call)));
+        let answered = match (failure, answer) {
+            (Some(failure), _) => Ok(self.failure(&failure)),
+            (None, Some(answer)) => self.reply(operation, &answer.reply, &url),
+            (None, None) => Err((
+                StatusCode::NOT_IMPLEMENTED,
+                format!(
+                    "operation `{}` has no stub for this request; stub it with `fake.{}()`",
+                    operation.id, operation.stub
+                ),
+            )),
+        };
+        state.calls.push(call);
+        answered.unwrap_or_else(|(status, problem)| self.unexpected(state, status, request, &url, &problem))
+    }
+
+    /// The stubbed answer; an error is the status and what the test must fix.
+    fn reply(
+        &self,
+        operation: &'static FakeOperation,
+        reply: &Reply,
+        url: &Url,
+    ) -> Result<ResponseTemplate, (StatusCode, String)> {
+        let body = match reply {
+            Reply::Raw { status, content_type, body } => {
+                return Ok(ResponseTemplate::new(status.as_u16()).set_body_raw(body.to_vec(), content_type));
+            }
+            Reply::Data(data) => body_of(operation, data.clone(), &*self.vendor, url.as_str()).map_err(Problem::Decode),
+            Reply::List { items, page_size } => self.page(operation, items, *page_size, url),
+        };
+        match body {
+            Ok(body) => Ok(success(operation, body)),
+            Err(Problem::BadRequest(message)) => Ok(self.error(StatusCode::BAD_REQUEST, &message)),
+            Err(Problem::Decode(message)) => Err((
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the answer does not decode with the crate's types: {message}"),
+            )),
+        }
+    }
+
+    /// A request the test did not provide for: answered with `problem`, and
+    /// remembered for the panic when the fake is dropped.
+    fn unexpected(
+        &self,
+        state: &mut State,
+        status: StatusCode,
+        request: &wiremock::Request,
+        url: &Url,
+        problem: &str,
+    ) -> ResponseTemplate {
+        // The query is left out: it may carry a credential (an invitation token).
+        let message = format!("{} {}: {problem}", request.method, &url[..url::Position::AfterPath]);
+        state.unexpected.push(message.clone());
+        self.error(status, &message)
+    }
+
     /// The request's URL on the server's origin (wiremock's names no port).
     fn url_of(&self, request: &wiremock::Request) -> Url {
         let mut url = self.root.clone();
