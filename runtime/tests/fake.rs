@@ -31,6 +31,16 @@ static API: FakeApi = FakeApi {
             paging: None,
         },
         FakeOperation {
+            id: "deletePet",
+            stub: "delete_pet",
+            method: "DELETE",
+            path: "/pets/{id}",
+            // A 200 without a documented body (a 204 never carries one anyway).
+            status: 200,
+            body: FakeBody::Empty,
+            paging: None,
+        },
+        FakeOperation {
             id: "searchPets",
             stub: "search_pets",
             method: "GET",
@@ -74,6 +84,20 @@ async fn literal_segments_route_before_parameters() {
     assert_eq!(pet.json::<Pet>().unwrap().name, "Rex");
     assert_eq!(fake.operations_called(), ["searchPets", "getPet"]);
     assert_eq!(fake.calls()[1].path_params["id"], "a b");
+}
+
+#[tokio::test]
+async fn an_operation_without_a_body_answers_its_status_and_no_body() {
+    let fake = FakeServer::start::<GenericVendor>(&API).await;
+    fake.stub::<(), serde_json::Value>("deletePet").returns(());
+
+    let response = client(&fake)
+        .send(Request::new(Method::DELETE, "deletePet", "/pets/{id}").path_param("id", "1"))
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.bytes().unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -362,7 +362,8 @@ fn parse_default(operation: &FakeOperation, default: &str) -> Value {
 fn success(operation: &FakeOperation, body: Option<Value>) -> ResponseTemplate {
     let response = ResponseTemplate::new(operation.status);
     match (&operation.body, body) {
-        (_, None) => response,
+        // An operation without a body answers none, whatever its stub held (`returns(())`).
+        (FakeBody::Empty, _) | (_, None) => response,
         (FakeBody::Raw { content_type }, Some(Value::String(text))) => {
             response.set_body_raw(text.into_bytes(), content_type)
         }
