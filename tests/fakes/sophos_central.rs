@@ -22,8 +22,9 @@ async fn open_alerts_of_all_tenants(session: &Session) -> Result<Vec<(String, Al
     Ok(alerts)
 }
 
-fn tenant(fake: &Fake, id: &str) -> Tenant {
-    serde_json::from_value(json!({"id": id, "name": format!("Tenant {id}"), "apiHost": fake.root_url()})).unwrap()
+/// A tenant as a test writes it: no `apiHost`, which the fake fills with its own.
+fn tenant(id: &str) -> Tenant {
+    serde_json::from_value(json!({"id": id, "name": format!("Tenant {id}")})).unwrap()
 }
 
 fn alerts(tenant: &str, count: usize) -> Vec<Alert> {
@@ -37,7 +38,7 @@ fn alerts(tenant: &str, count: usize) -> Vec<Alert> {
 #[tokio::test]
 async fn alerts_of_every_tenant_through_a_429_and_an_expired_token() {
     let fake = Fake::start().await;
-    fake.list_partner_tenants().page_size(1).returns([tenant(&fake, "t1"), tenant(&fake, "t2")]);
+    fake.list_partner_tenants().page_size(1).returns([tenant("t1"), tenant("t2")]);
     fake.list_alerts().when_header("x-tenant-id", "t1").returns(alerts("t1", 250));
     fake.list_alerts().when_header("x-tenant-id", "t2").returns(alerts("t2", 3));
     fake.list_alerts().fails(StatusCode::TOO_MANY_REQUESTS).on_call(2).once();
@@ -64,6 +65,20 @@ async fn alerts_of_every_tenant_through_a_429_and_an_expired_token() {
     fake.expire_credentials();
     assert_eq!(open_alerts_of_all_tenants(&session).await.unwrap(), expected);
     assert_eq!(fake.tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn an_organizations_default_tenant_lives_on_the_fake() {
+    let fake = Fake::start().await;
+    fake.list_organization_tenants().succeeds();
+    fake.list_alerts().succeeds();
+    let session = session(&fake, Client::builder(), IdType::Organization).await.unwrap();
+
+    let pulled = open_alerts_of_all_tenants(&session).await.unwrap();
+
+    assert_eq!(pulled.len(), 1, "the default page holds one alert");
+    assert_eq!(fake.list_alerts().calls()[0].header("x-tenant-id"), Some("string"));
+    assert_eq!(fake.list_organization_tenants().calls()[0].header("x-organization-id"), Some("fake-organization"));
 }
 
 #[tokio::test]

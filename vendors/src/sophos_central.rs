@@ -268,6 +268,22 @@ pub mod fake {
     pub struct Central;
 
     impl FakeVendor for Central {
+        /// A tenant the fake hands out without an `apiHost` lives on the fake, so a
+        /// [`Session`]'s tenant clients call it.
+        fn prepare(&self, operation: &str, body: &mut Value, root: &str) {
+            let tenants: Vec<&mut Value> = match operation {
+                "listPartnerTenants" | "listOrganizationTenants" => {
+                    body.get_mut("items").and_then(Value::as_array_mut).map(|items| items.iter_mut().collect())
+                }
+                "getPartnerTenant" | "getOrganizationTenant" => Some(vec![body]),
+                _ => None,
+            }
+            .unwrap_or_default();
+            for tenant in tenants.into_iter().filter_map(Value::as_object_mut) {
+                tenant.entry("apiHost").or_insert_with(|| json!(root));
+            }
+        }
+
         fn error_body(&self, status: StatusCode, message: &str) -> Value {
             json!({
                 "error": error_name(status),
@@ -300,8 +316,7 @@ pub mod fake {
     /// calls, go to the fake. `builder` is the crate's `Client::builder()`.
     ///
     /// The tenants a partner lists are the fake's stub of `listPartnerTenants`
-    /// (`listOrganizationTenants`); give them the fake's
-    /// [`root_url`](FakeServer::root_url) as `apiHost`.
+    /// (`listOrganizationTenants`); those without an `apiHost` get the fake's.
     pub async fn session<C>(fake: &FakeServer, builder: ClientBuilder<C>, kind: IdType) -> Result<Session> {
         let root = fake.root_url();
         let name = match kind {

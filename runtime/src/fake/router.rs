@@ -284,7 +284,9 @@ pub(super) fn body_of(
         FakeBody::Empty | FakeBody::Raw { .. } => Ok(data),
         FakeBody::Json { envelope, check, .. } => {
             let data = data.unwrap_or_else(|| default_value(operation, vendor, url));
-            check(wrapped(*envelope, data, vendor, url)).map(Some)
+            let mut body = wrapped(*envelope, data, vendor, url);
+            vendor.prepare(operation.id, &mut body, &origin_of(url));
+            check(body).map(Some)
         }
     }
 }
@@ -337,7 +339,13 @@ pub(super) fn page_of(
             None => pages::remove(&mut page, path),
         }
     }
+    vendor.prepare(operation.id, &mut page, &origin_of(url));
     check(page)
+}
+
+/// `http://127.0.0.1:<port>` of a URL.
+fn origin_of(url: &str) -> String {
+    Url::parse(url).map(|url| url.origin().ascii_serialization()).unwrap_or_default()
 }
 
 /// The items of a list operation's default page.

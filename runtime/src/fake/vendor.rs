@@ -19,6 +19,12 @@ pub trait FakeVendor: Send + Sync + 'static {
         vec![("retry-after", retry_after.as_secs().to_string())]
     }
 
+    /// Fills in what only the fake can know before a success body of `operation`
+    /// is served: a host of the fake (`root`, its origin) where the API names one.
+    fn prepare(&self, operation: &str, body: &mut Value, root: &str) {
+        let _ = (operation, body, root);
+    }
+
     /// A success body around `data`, for an API whose bodies come in an envelope
     /// (`data_path` is where the data goes); `url` is the request's URL.
     fn envelope(&self, data_path: &str, data: Value, url: &str) -> Value {
