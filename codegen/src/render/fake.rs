@@ -136,9 +136,7 @@ struct Served {
     paging: TokenStream,
     /// `Stub<'_, T, B>` or `ListStub<'_, I, B>`.
     stub_type: TokenStream,
-    /// `stub` or `list_stub`.
-    constructor: TokenStream,
-    /// Whether the stub takes a list's items.
+    /// Whether the stub takes a list's items (`list_stub`, else `stub`).
     is_list: bool,
 }
 
@@ -174,7 +172,6 @@ impl Served {
             body,
             paging: quote! { None },
             stub_type: quote! { #rt::fake::Stub<'_, #data, #sent> },
-            constructor: quote! { stub },
             is_list: false,
         }
     }
@@ -222,7 +219,6 @@ impl Served {
                 Some(#rt::fake::FakePaging { style: #style, items: #items_path, fields: &[ #(#fields),* ] })
             },
             stub_type: quote! { #rt::fake::ListStub<'_, #item, #sent> },
-            constructor: quote! { list_stub },
             is_list: true,
         })
     }
@@ -249,15 +245,15 @@ impl Served {
 
     fn stub_method(&self, operation: &Operation, stub_name: &str, cfg: Option<TokenStream>) -> TokenStream {
         let method = operation.method_name.trim_start_matches("r#");
-        let what = match self.is_list {
-            true => "its items, cut into pages as the API pages them",
-            false => "its success body",
+        let (what, constructor) = match self.is_list {
+            true => ("its items, cut into pages as the API pages them", quote! { list_stub }),
+            false => ("its success body", quote! { stub }),
         };
         let docs = trusted_doc_attrs(&format!(
             "Stubs [`Client::{method}`](crate::Client::{method}) (`{} {}`): {what}, or a failure.",
             operation.http_method, operation.path
         ));
-        let (name, id, stub_type, constructor) = (ident(stub_name), &operation.id, &self.stub_type, &self.constructor);
+        let (name, id, stub_type) = (ident(stub_name), &operation.id, &self.stub_type);
         quote! {
             #cfg
             #docs

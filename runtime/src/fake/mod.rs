@@ -179,10 +179,9 @@ struct State {
 impl FakeServer {
     /// Starts the fake of `api`, answering as the vendor `V` does.
     pub async fn start<V: FakeVendor + Default>(api: &'static FakeApi) -> Self {
-        let vendor = V::default();
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(Mutex::new(State::default()));
-        let vendor: Arc<dyn FakeVendor> = Arc::new(vendor);
+        let vendor: Arc<dyn FakeVendor> = Arc::new(V::default());
         let root = url::Url::parse(&server.uri()).expect("wiremock's URI is a URL");
         let router = router::Router { api, vendor: vendor.clone(), state: state.clone(), root };
         wiremock::Mock::given(wiremock::matchers::any()).respond_with(router).mount(&server).await;

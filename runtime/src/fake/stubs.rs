@@ -100,14 +100,12 @@ impl<'a> Target<'a> {
             .collect()
     }
 
-    /// A body checked with the crate's types now, so a wrong stub fails where it is written.
-    fn checked(&self, data: Option<Value>) -> Value {
-        let body = router::body_of(self.operation, data.clone(), &*self.fake.vendor, &self.fake.url());
-        match body {
-            Ok(_) => data.unwrap_or(Value::Null),
-            Err(problem) => {
-                panic!("the stub of `{}` does not decode with the crate's types: {problem}", self.operation.id)
-            }
+    /// Checks the body of `data` (the default for `None`) with the crate's types
+    /// now, so a wrong stub fails where it is written.
+    fn check(&self, data: Option<&Value>) {
+        let body = router::body_of(self.operation, data.cloned(), &*self.fake.vendor, &self.fake.url());
+        if let Err(problem) = body {
+            panic!("the stub of `{}` does not decode with the crate's types: {problem}", self.operation.id)
         }
     }
 }
@@ -171,13 +169,13 @@ impl<'a, T, B> Stub<'a, T, B> {
         T: Serialize,
     {
         let data = serde_json::to_value(&data).unwrap_or_else(|error| panic!("the stub's data: {error}"));
-        let data = self.target.checked(Some(data));
+        self.target.check(Some(&data));
         self.target.answer(Reply::Data(Some(data)));
     }
 
     /// Answers with the default body, built from the spec for this operation.
     pub fn succeeds(self) {
-        self.target.checked(None);
+        self.target.check(None);
         self.target.answer(Reply::Data(None));
     }
 
